@@ -1,0 +1,1 @@
+"""Benchmarks, accuracy runs and the synthetic-city generator (``weft.bench.gen``)."""

@@ -1,0 +1,1 @@
+"""The pipeline over Arrow: source specs, readers, standardization, blocking, scoring, clustering."""

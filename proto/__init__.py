@@ -1,0 +1,1 @@
+"""Protocol buffers for weft's gRPC API (``weft/v1/*.proto``) and the modules generated from them."""

@@ -1,0 +1,1 @@
+"""The gRPC server: thin servicers over ``weft.linkage``, interceptors and lifecycle."""
