@@ -129,6 +129,9 @@ def test_households_twins_and_hard_names(city):
     birth = persons["birth_date"]
     for f, t in zip(guardians["from_id"].to_pylist()[:500], guardians["to_id"].to_pylist()[:500]):
         assert birth[f] < birth[t]
+    # birthdays spread over the calendar: a pile-up on one day would exhaust ID sequence numbers at scale
+    _, per_day = np.unique(np.array(birth, dtype="datetime64[D]"), return_counts=True)
+    assert per_day.max() <= 10, per_day.max()
     twins = [i for i, t in enumerate(persons["is_twin"]) if t]
     assert len(twins) >= 2
     for i in twins:

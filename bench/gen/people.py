@@ -266,14 +266,19 @@ def make_persons(
     head_age = np.where(kids > 0, np.maximum(head_age, 22 + 12 * rng.random(nh)), head_age)
     age = np.zeros(n)
     age[h_start] = head_age
-    age[sp] = np.maximum(18.0, head_age[hh_local[sp]] + np.where(gender[sp] == FEMALE, -2, 2) + rng.normal(0, 3, len(sp)))
+    sp_age = head_age[hh_local[sp]] + np.where(gender[sp] == FEMALE, -2, 2) + rng.normal(0, 3, len(sp))
+    # redraw, not clip: a clipped age would put every such spouse on one birthday
+    age[sp] = np.where(sp_age < 18.0, 18.0 + 4.0 * rng.random(len(sp)), sp_age)
     # the mother (or the single parent) anchors the children's ages
     mother_local = np.where(has_spouse, np.where(head_male, h_start + 1, h_start), h_start)
     father_local = np.where(has_spouse, np.where(head_male, h_start, h_start + 1), np.where(head_male, h_start, -1))
     ch = np.flatnonzero(rel == CHILD)
     m_age = age[mother_local[hh_local[ch]]]
-    at_birth = 20 + rng.random(len(ch)) * np.clip(m_age - 20, 0.5, 18)
-    age[ch] = np.clip(m_age - at_birth, 0.05, None)
+    # mother's age at the birth: 18-42, and children living at home are at most 24
+    lo = np.maximum(18.0, m_age - 24.0)
+    hi = np.minimum(m_age, 42.0)
+    at_birth = lo + rng.random(len(ch)) * np.maximum(hi - lo, 0.0)
+    age[ch] = np.where(hi > lo, m_age - at_birth, rng.random(len(ch)))
     gp = np.flatnonzero(rel == GRANDPARENT)
     age[gp] = np.maximum(age[head[gp]], age[np.minimum(head[gp] + 1, n - 1)]) + 22 + 10 * rng.random(len(gp))
     birth = (REF_DAY - np.floor(age * 365.25)).astype(np.int32)
