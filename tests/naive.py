@@ -90,3 +90,629 @@ def gs15_check_char(body: str) -> str:
 
 def gs15_is_valid(code: str) -> bool:
     return len(code) == 15 and gs15_check_char(code[:14]) == code[14]
+
+
+# ------------------------------------------------------------------ identifier standardizers
+# References for weft.linkage.standardize.ids, one str at a time, written from the rules in its
+# module docstring (fold, then the first failing check in precedence order).
+
+import datetime  # noqa: E402
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+
+_ID_FOLD_KEEP = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.+")
+ID_ILLEGAL_CHAR = "\0"  # stands for a character that folds to nothing legal
+_ID_EXCEL = re.compile(r"[0-9]+(\.[0-9]*)?E\+?([0-9]+)")
+
+
+def id_fold_char(ch: str) -> str:
+    """NFKC + upper of one char: an ASCII char, '' (a separator to drop) or ID_ILLEGAL_CHAR."""
+    if ord(ch) > 0xFFFF:
+        return ID_ILLEGAL_CHAR
+    if ch == "×":
+        return "X"
+    nf = unicodedata.normalize("NFKC", ch)
+    if len(nf) == 1 and nf.upper() in _ID_FOLD_KEEP:
+        return nf.upper()
+    if nf.isspace() or unicodedata.category(ch) in ("Pd", "Cf") or ch == "\u2212":
+        return ""
+    return ID_ILLEGAL_CHAR
+
+
+def id_fold(value: str) -> str:
+    return "".join(id_fold_char(c) for c in value)
+
+
+def _id_date(yyyymmdd: str, today: datetime.date) -> datetime.date | None:
+    try:
+        d = datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return None
+    return d if datetime.date(1900, 1, 1) <= d <= today else None
+
+
+def std_id_number(value: str | None, today: datetime.date, known_regions: set[int]) -> dict:
+    """Reference for ``standardize_id_number`` (one value)."""
+    out = dict(id_number=None, q=2, birth=None, gender=0, region=0, body17=None, key15=None)
+    if value is None:
+        return out
+    s = id_fold(value)
+    body = s.replace(".", "")
+    if body == "":
+        return out
+    if any(not (c.isdigit() or (c == "X" and i == 17)) for i, c in enumerate(body)):
+        m = _ID_EXCEL.fullmatch(s)
+        out["q"] = 8 if m and 14 <= int(m.group(2)) <= 17 else 4
+        return out
+    if len(body) == 15:
+        number = ric15_to_18(body)
+    elif len(body) == 18:
+        number = body
+    else:
+        out["q"] = 3
+        return out
+    check_ok = ric_check_char(number[:17]) == number[17]
+    if len(body) == 18 and not check_ok and number.endswith("000"):
+        out["q"] = 8
+        return out
+    birth = _id_date(number[6:14], today)
+    if birth is None:
+        out["q"] = 6
+        return out
+    out.update(birth=birth, gender=1 if int(number[16]) % 2 else 2, body17=number[:17],
+               key15=number[:6] + number[8:17])
+    if int(number[:6]) not in known_regions:
+        out["q"] = 7
+        return out
+    out["region"] = int(number[:6])
+    if not check_ok:
+        out["q"] = 5
+        return out
+    out["q"] = 0 if number == value else 1
+    out["id_number"] = number
+    return out
+
+
+def _id_plain(value: str | None, alphabet: str) -> tuple[str, int | None]:
+    """Fold; return (folded, status) with status 2/4 decided here, else None."""
+    if value is None:
+        return "", 2
+    s = id_fold(value)
+    if s == "":
+        return s, 2
+    if any(c not in alphabet for c in s):
+        return s, 4
+    return s, None
+
+
+USCC_SYMBOLS = "".join(USCC_VALUES)
+
+
+def std_uscc(value: str | None) -> dict:
+    """Reference for ``standardize_uscc`` (one value)."""
+    s, q = _id_plain(value, USCC_SYMBOLS)
+    out = dict(uscc=None, q=q, org_code=None, region=0, authority=None)
+    if q is not None:
+        return out
+    if len(s) != 18:
+        out["q"] = 3
+        return out
+    out["authority"] = s[:2]
+    out["region"] = int(s[2:8]) if s[2:8].isdigit() else 0
+    if not uscc_is_valid(s):
+        out["q"] = 5
+    elif not orgcode_is_valid(s[8:17]):
+        out["q"] = 9
+    else:
+        out.update(uscc=s, q=0 if s == value else 1, org_code=s[8:17])
+    return out
+
+
+def std_org_code(value: str | None) -> dict:
+    """Reference for ``standardize_org_code`` (one value): the printed XXXXXXXX-X is as given."""
+    s, q = _id_plain(value, "".join(ORG_VALUES))
+    if q is None and len(s) >= 9 and not (s[8].isdigit() or s[8] == "X"):
+        q = 4
+    if q is None:
+        q = 3 if len(s) != 9 else (5 if not orgcode_is_valid(s) else None)
+    if q is not None:
+        return dict(org_code=None, q=q)
+    as_given = value in (s, s[:8] + "-" + s[8])
+    return dict(org_code=s, q=0 if as_given else 1)
+
+
+def std_reg_no(value: str | None) -> dict:
+    """Reference for ``standardize_reg_no`` (one value)."""
+    s, q = _id_plain(value, DIGITS)
+    if q is None:
+        q = 3 if len(s) != 15 else (5 if not gs15_is_valid(s) else None)
+    if q is not None:
+        return dict(reg_no=None, q=q)
+    return dict(reg_no=s, q=0 if s == value else 1)
+
+
+def std_house_code(value: str | None, known_regions: set[int], width: int = 25, key: int = 17,
+                   community: int = 12, parts=((17, 19), (19, 22), (22, 25))) -> dict:
+    """Reference for ``standardize_house_code`` (one value), default layout of DOMAIN §3."""
+    s, q = _id_plain(value, DIGITS)
+    out = dict(house_code=None, q=q, community=None, building_key=None, unit=None, floor=None,
+               room=None)
+    if q is not None:
+        return out
+    if len(s) not in (width, key):
+        out["q"] = 3
+    elif int(s[:6]) not in known_regions:
+        out["q"] = 7
+    else:
+        out.update(community=s[:community], building_key=s[:key])
+        if len(s) == key:
+            out["q"] = 10
+        else:
+            out.update(house_code=s, q=0 if s == value else 1,
+                       **{k: int(s[a:b]) for k, (a, b) in zip(("unit", "floor", "room"), parts)})
+    return out
+
+
+# ============================================================================ names (DOMAIN §4)
+# One string at a time, straight from the rules in weft.linkage.standardize.names' docstring:
+# unicodedata per character, OpenCC's own convert on the whole string for t2s, pypinyin's own
+# lazy_pinyin / pinyin(heteronym=True) for readings. Word lists (placeholders, compound surnames,
+# readings, transliteration characters) are data and are imported, not restated.
+import functools  # noqa: E402
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+
+NAME_DOTS = "\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\u2e31\u318d\u16eb\u2e33\u1427"
+NAME_HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2e3a\u2e3b"
+NAME_APOSTROPHES = "\u2018\u2019\u02bc\u2032\uff07\u0060"
+NAME_PERIODS = "\u3002\uff61\uff0e\u2024\ufe52"
+NAME_SEPARATORS = " ·.-"
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def is_han(ch: str) -> bool:
+    o = ord(ch)
+    name = unicodedata.name(ch, "")
+    return name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")) or 0xE000 <= o < 0xF900
+
+
+def _fold_char(x: str) -> str:
+    if x.isspace():
+        return " "
+    o = ord(x)
+    if unicodedata.category(x) in ("Cc", "Cf") or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF \
+            or o in (0x034F, 0x180B, 0x180C, 0x180D, 0x180F):  # variation selectors, CGJ
+        return ""
+    if x in NAME_DOTS:
+        return "·"
+    if x in NAME_HYPHENS:
+        return "-"
+    if x in NAME_APOSTROPHES:
+        return "'"
+    if x in NAME_PERIODS:
+        return "."
+    if unicodedata.category(x)[0] == "L" and "LATIN" in unicodedata.name(x, ""):
+        d = unicodedata.normalize("NFKD", x)
+        base = "".join(c for c in d if not unicodedata.combining(c)).upper()
+        if len(base) == 1 and "A" <= base <= "Z":
+            return "Ü" if base == "U" and "\u0308" in d else base
+    return x
+
+
+def fold_name(s: str, keep: str) -> str:
+    """NFKC per character, the variant and Latin rules, then OpenCC t2s on whole runs between the
+    characters in ``keep`` (which t2s must not touch)."""
+    prev = None
+    while s != prev:
+        prev = s
+        s = "".join(_fold_char(x) for c in s for x in unicodedata.normalize("NFKC", c))
+        s = "".join(p if p in keep else _t2s().convert(p) for p in re.split(f"([{keep}])", s) if p)
+    return s
+
+
+def _char_class(ch: str) -> str:
+    if ch in NAME_SEPARATORS:
+        return "sep"
+    if is_han(ch):
+        return "han"
+    if "A" <= ch <= "Z" or ch == "Ü":
+        return "latin"
+    cat = unicodedata.category(ch)
+    if cat == "Nd":
+        return "digit"
+    if ch == "'":
+        return "apos"
+    if cat[0] == "L":
+        return "letter"
+    return "bad"
+
+
+_CAND = object()
+
+
+def canonical_name(s: str, translit: str, keep: str) -> tuple[str, bool]:
+    """(canonical name, whether it is empty of letters) by the separator rules."""
+    f = fold_name(s, keep).strip(NAME_SEPARATORS)
+    pieces = re.split(r"([ ·.\-]+)", f)
+    out: list = []
+    explicit = False
+    for i, p in enumerate(pieces):
+        if i % 2 == 0:
+            out.append(p)
+            continue
+        lh, rh = is_han(pieces[i - 1][-1]), is_han(pieces[i + 1][0])
+        if lh and rh:
+            if "·" in p or "." in p:
+                out.append("·")
+                explicit = True
+            else:
+                out.append(_CAND)
+        elif not lh and not rh:
+            out.append("·" if "·" in p else "-" if "-" in p else " ")
+        elif "·" in p:
+            out.append("·")
+    chars = "".join(x for x in out if x is not _CAND)
+    dotify = explicit or (len(chars) >= 5 and all(is_han(c) and c in translit for c in chars))
+    res, part = "", 0
+    for k, x in enumerate(out):
+        if x is _CAND:
+            if dotify and part >= 2 and len(out[k + 1]) >= 2:
+                res += "·"
+                part = 0
+        else:
+            res += x
+            part = 0 if x in NAME_SEPARATORS else part + len(x)
+    return res, not any(_char_class(c) in ("han", "latin", "letter") for c in res)
+
+
+def _readings(ch: str) -> list[str]:
+    from pypinyin import Style, pinyin
+
+    return pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda x: [[]])[0]
+
+
+def _default(ch: str) -> str | None:
+    from pypinyin import Style, lazy_pinyin
+
+    r = lazy_pinyin(ch, style=Style.NORMAL, errors="ignore")
+    return r[0] if r else None
+
+
+def person_name(s, *, placeholders, translit, keep, compounds, surname_readings, max_len=50) -> dict:
+    """All columns of ``standardize_person_name`` for one value (Han rows; Latin rows' pinyin and
+    split are left to the caller: ``kind`` says which)."""
+    out = dict(name=None, name_q=2, surname=None, given_name=None, name_pinyin=None,
+               name_pinyin_key=None, name_pinyin_alt=None, name_key=None, kind="null")
+    if s is None:
+        return out
+    name, empty = canonical_name(s, translit, keep)
+    if (empty or name in placeholders
+            or (len(name) in (2, 3) and all(is_han(c) for c in name) and set(name[1:]) == {"某"})):
+        return out
+    cls = [_char_class(c) for c in name]
+    apos_ok = [i for i, c in enumerate(cls) if c == "apos" and 0 < i < len(name) - 1
+               and cls[i - 1] == cls[i + 1] == "latin"]
+    n_bad = cls.count("bad") + cls.count("apos") - len(apos_ok)
+    scripts = {c for c in cls if c in ("han", "latin", "letter")}
+    if "digit" in cls:
+        q = 5
+    elif n_bad:
+        q = 7
+    elif len(scripts) > 1:
+        q = 4
+    elif "letter" in scripts:
+        q = 8
+    elif len(name) > max_len:
+        q = 6
+    elif "latin" in scripts:
+        q = 3
+    elif cls.count("han") == 1:
+        q = 9
+    else:
+        q = 1 if name != s else 0
+    kind = "other" if "letter" in scripts else "mixed" if len(scripts) > 1 else next(iter(scripts))
+    out.update(name=name, name_q=q, kind=kind, name_pinyin_alt=[],
+               name_key=name.replace(" ", "") if "han" in scripts else None)
+    if kind != "han":
+        return out
+    units: list[tuple[list[str], list[list[str]]]] = []  # (canonical syllables, alternatives)
+    rest = name
+    if all(c in ("han",) or ch == "·" for c, ch in zip(cls, name)) and cls.count("han") >= 2:
+        if "·" in name:
+            out["given_name"] = name[: name.index("·")]
+        else:
+            cw = max((c for c in compounds if name.startswith(c) and len(name) > len(c)), key=len, default=None)
+            sur = cw or name[0]
+            out["surname"], out["given_name"] = sur, name[len(sur):]
+            rest = name[len(sur):]
+            if cw:
+                default = [_default(c) for c in cw]
+                units.append((compounds[cw].split(), [default]))
+            elif _default(sur):
+                canon = surname_readings.get(sur) or _default(sur)
+                units.append(([canon], [[r] for r in _readings(sur) if r != canon][:2]))
+    for ch in rest:
+        if is_han(ch) and _default(ch):
+            d = _default(ch)
+            units.append(([d], [[r] for r in _readings(ch) if r != d][:2]))
+    syl = [s for u, _ in units for s in u]
+    if not syl:
+        return out
+    key = " ".join(sorted(syl))
+    alts: list[str] = []
+    for k, (_, choices) in enumerate(units):
+        for alt in choices:
+            if len(alts) == 4:
+                break
+            a = " ".join(sorted([s for j, (u, _) in enumerate(units) for s in (alt if j == k else u)]))
+            if a != key and a not in alts:
+                alts.append(a)
+    out.update(name_pinyin=" ".join(syl), name_pinyin_key=key, name_pinyin_alt=alts)
+    return out
+
+
+def company_name(s, keep: str) -> str | None:
+    """``company_name`` for one value: folded, spaces removed, parentheses full-width."""
+    if s is None:
+        return None
+    f = fold_name(s, keep).replace(" ", "").replace("(", "（").replace(")", "）")
+    return f or None
+
+
+# ============================================================================ addresses, phones, dates, gender
+# One string at a time, from the rules in the docstrings of weft.core.address (normalisation),
+# weft.linkage.standardize.phone, .dates and .gender; Python's re, unicodedata and datetime do
+# the work the vectorised code does with RE2, numpy and Numba.
+import datetime as _dt  # noqa: E402
+import functools as _functools  # noqa: E402
+import re as _re  # noqa: E402
+import unicodedata as _ud  # noqa: E402
+
+_ADDR_TRAD = dict(zip("號樓棟層單區鎮縣鄉組", "号楼栋层单区镇县乡组"))
+_ADDR_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\u30fc"
+_ADDR_SEP_RANGES = ((0x80, 0xBF), (0x2000, 0x206F), (0x3000, 0x3003), (0x3008, 0x3011), (0x3014, 0x301F),
+                    (0xFE30, 0xFE4F), (0xFEFF, 0xFEFF), (0xFF5F, 0xFF65))
+# the same separators as a regex class: ASCII but letters, digits, '-' (0x2D) and '#' (0x23)
+_ADDR_SEP_CLASS = "[\\x00-\\x22\\x24-\\x2c\\x2e\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f" + "".join(
+    f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _ADDR_SEP_RANGES) + "]"
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@_functools.lru_cache(maxsize=None)
+def addr_t2s(ch: str) -> str:
+    """OpenCC t2s of one character, kept when it is not one-to-one (or 於/乾, place-name characters)."""
+    import opencc
+
+    if not ("\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff") or ch in "於乾":
+        return ch
+    out = opencc.OpenCC("t2s").convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def addr_fold_char(ch: str) -> str:
+    o = ord(ch)
+    if 0xFF01 <= o <= 0xFF5E:
+        ch = chr(o - 0xFEE0)
+    if "a" <= ch <= "z":
+        return ch.upper()
+    if ch in _ADDR_DASHES:
+        return "-"
+    return addr_t2s(_ADDR_TRAD.get(ch, ch))
+
+
+def addr_is_sep(ch: str) -> bool:
+    o = ord(ch)
+    if o < 0x80:
+        return not (ch.isascii() and (ch.isalnum() or ch in "-#"))
+    return any(lo <= o <= hi for lo, hi in _ADDR_SEP_RANGES)
+
+
+def cn_numeral_value(run: str) -> str:
+    """一二零三 → '1203' (digit by digit); 十二 → '12', 二十 → '20', 一百零一 → '101' (place values)."""
+    if "十" not in run and "百" not in run:
+        return "".join(str(_CN_DIGITS[c]) for c in run)
+    total, cur = 0, 0
+    for c in run:
+        if c in "十百":
+            total += (cur or 1) * (10 if c == "十" else 100)
+            cur = 0
+        else:
+            cur = _CN_DIGITS[c]
+    return str(total + cur)
+
+
+def addr_normalize(s: str) -> str:
+    folded = "".join(addr_fold_char(c) for c in s)
+    cut = _re.search(r"电话|手机|联系|(?<![A-Z])TEL", folded)
+    if cut:
+        folded = folded[: cut.start()]
+    # phone numbers and postcodes become a mark that acts as a separator
+    folded = _re.sub(r"(?<![0-9])(?:0[0-9]{2,3}-(?=[0-9]{6}))?[0-9]{6,}", "\ue000", folded)
+
+    def numeral(m):
+        value = cn_numeral_value(m.group(1))
+        if len(value) > 5:
+            return m.group(0)
+        return ("\ue000" if m.start() > 0 and "0" <= m.string[m.start() - 1] <= "9" else "") + value
+
+    folded = _re.sub(r"第?([零〇一二两三四五六七八九十百]+)(?:" + _ADDR_SEP_CLASS + r"|[-#\ue000])*"
+                     r"(?=[栋座幢号楼层单室房户巷弄组坊期])", numeral, folded)
+    out: list[str] = []
+    pending = False
+    for c in folded:
+        after_alnum = bool(out) and out[-1].isascii() and out[-1].isalnum()
+        if addr_is_sep(c) or c == "\ue000" or (c in "-#" and not after_alnum):
+            pending = True
+            continue
+        if pending and out and out[-1].isascii() and out[-1].isalnum() and c.isascii() and c.isalnum():
+            out.append(" ")
+        pending = False
+        out.append(c)
+    return "".join(out)
+
+
+# DOMAIN §5, the allocation list in words: 13x, 145, 147, 15x but 154, 162 165 166 167, 170-173,
+# 175-178, 18x, 19x but 194; and 1610, 17400-17405 as 4/5-digit blocks.
+_MOBILE3 = ({f"13{d}" for d in range(10)} | {"145", "147"} | {f"15{d}" for d in range(10)} - {"154"}
+            | {"162", "165", "166", "167"} | {"170", "171", "172", "173", "175", "176", "177", "178"}
+            | {f"18{d}" for d in range(10)} | {f"19{d}" for d in range(10)} - {"194"})
+
+
+def mobile_allocated(number: str) -> bool:
+    return len(number) == 11 and (number[:3] in _MOBILE3 or number[:4] == "1610" or "17400" <= number[:5] <= "17405")
+
+
+def std_phone(value: str | None) -> tuple[str | None, int, str | None]:
+    """(phone, q, kind) per weft.linkage.standardize.phone."""
+    if value is None:
+        return None, 2, None
+    s = _ud.normalize("NFKC", value).strip()
+    s = _re.split(r"[/,;、]", s)[0]
+    s = _re.split(r"转|分机|(?i:ext)", s)[0]
+    s = "".join(c for c in s if c not in " \t\n\f\r-().")
+    if s in ("", "无", "暂无", "不详", "未知", "空", "NULL", "NONE", "NA", "N/A") or set(s) <= {"-"} or set(s) <= {"/"} \
+            or set(s) == {"0"}:
+        return None, 2, None
+    country = s.startswith("+86") or s.startswith("0086")
+    body = s[3:] if s.startswith("+86") else s[4:] if s.startswith("0086") else s
+    if len(body) == 13 and body.startswith("86") and body[2] == "1" or len(body) == 13 and body.startswith("86755"):
+        body = body[2:]
+    if not (body.isascii() and body.isdigit()) or body.startswith("00"):
+        return None, 5, None
+    if country and len(body) == 11 and body.startswith("755"):
+        body = "0" + body
+    if len(body) == 8 and body[0] in "2345678":
+        body = "0755" + body
+    if body.startswith("1"):
+        if len(body) != 11:
+            return None, 3, None
+        if not mobile_allocated(body):
+            return None, 4, None
+        kind = "mobile"
+    elif body.startswith("0755"):
+        if len(body) != 12:
+            return None, 3, None
+        kind = "landline"
+    elif 10 <= len(body) <= 12 and body[0] == "0" and body[1] != "0":
+        kind = "landline"
+    else:
+        return None, 3, None
+    return body, (0 if body == value else 1), kind
+
+
+_DATE_PLACEHOLDERS = {_dt.date(1899, 12, 30), _dt.date(1899, 12, 31), _dt.date(1900, 1, 1), _dt.date(1970, 1, 1)}
+
+
+def std_date(value: str | None, today: _dt.date, formats: list[str] | None = None) -> tuple[_dt.date | None, int, int]:
+    """(date, q, precision) per weft.linkage.standardize.dates, with datetime doing the calendar."""
+    if value is None:
+        return None, 2, 0
+    s = _ud.normalize("NFKC", value).strip()
+    if s == "":
+        return None, 2, 0
+    cleaned = s != value
+    declared = formats if formats is not None else [
+        "%Y%m%d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
+        "%Y%m%d%H%M%S", "excel", "%Y%m", "%Y-%m", "%Y年%m月", "%Y"]
+
+    def first(a, b):  # the source declares ``a`` and not ``b`` after it
+        order = formats or []
+        return a in order and (b not in order or order.index(a) < order.index(b))
+
+    y = m = d = None
+    fmt, prec, shift, bad_time, timed, serial = None, 0, 0, False, False, None
+    sep = _re.fullmatch(r"(\d{4})([-/.]|年)(\d{1,2})(?:([-/.]|月)(\d{1,2})(日?))?(月?)"
+                        r"(?:([ T])(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|([+-])(\d{2}):?(\d{2}))?", s)
+    digits = _re.fullmatch(r"(\d+)(\.0+)?", s)
+    if sep:
+        ys, s1, ms, s2, ds, ri, yue, t, hh, mi, ss, tz, tzs, tzh, tzm = sep.groups()
+        cn = s1 == "年"
+        if ds is not None:
+            ok = (s2 == "月" and not yue) if cn else (s2 == s1 and not yue and not ri)
+        else:
+            ok = bool(yue) if cn else not yue
+        if ok:
+            y, m, d = int(ys), int(ms), int(ds) if ds else 1
+            if ds is None:
+                fmt, prec = ("%Y年%m月" if cn else "%Y-%m"), 2
+            elif s1 == "-" and (t == "T" or tz):
+                fmt, prec = "%Y-%m-%dT%H:%M:%S%z", 3
+            elif s1 == "-" and t == " ":
+                fmt, prec = "%Y-%m-%d %H:%M:%S", 3
+            else:
+                fmt, prec = {"-": "%Y-%m-%d", "/": "%Y/%m/%d", ".": "%Y.%m.%d", "年": "%Y年%m月%d日"}[s1], 3
+            timed = t is not None
+            if timed:
+                h, mn, sc = int(hh), int(mi), int(ss or 0)
+                bad_time = h > 23 or mn > 59 or sc > 60
+                if tz:
+                    offset = 0 if tz == "Z" else (-1 if tzs == "-" else 1) * (int(tzh) * 60 + int(tzm))
+                    shift = (h * 60 + mn - offset + 480) // 1440
+    elif digits:
+        v, frac = digits.group(1), digits.group(2)
+        if frac is None and len(v) == 8:
+            y, m, d, fmt, prec = int(v[:4]), int(v[4:6]), int(v[6:]), "%Y%m%d", 3
+        elif frac is None and len(v) == 14:
+            y, m, d, fmt, prec = int(v[:4]), int(v[4:6]), int(v[6:8]), "%Y%m%d%H%M%S", 3
+            bad_time = int(v[8:10]) > 23 or int(v[10:12]) > 59 or int(v[12:]) > 60
+        elif frac is None and len(v) == 6:
+            if first("%y%m%d", "%Y%m"):
+                yy = int(v[:2])
+                y = (2000 if 2000 + yy <= today.year else 1900) + yy
+                m, d, fmt, prec = int(v[2:4]), int(v[4:]), "%y%m%d", 3
+            else:
+                y, m, d, fmt, prec = int(v[:4]), int(v[4:]), 1, "%Y%m", 2
+        elif frac is None and len(v) == 4 and int(v) >= 1000 and not first("excel", "%Y"):
+            y, m, d, fmt, prec = int(v), 1, 1, "%Y", 1
+        elif len(v) <= 5 and int(v) <= 60000:
+            serial, fmt, prec = int(v), "excel", 3
+    elif _re.fullmatch(r"\d{4}年", s):
+        y, m, d, fmt, prec = int(s[:4]), 1, 1, "%Y", 1
+    if fmt is None:
+        return None, 3, 0
+    # the checks in order: placeholder (all-zero, Excel serial <= 60, placeholder day), impossible,
+    # out of range; a zone's day shift comes before them
+    if serial is not None:
+        if serial <= 60:
+            return None, 2, 0
+        day = _dt.date(1899, 12, 30) + _dt.timedelta(days=serial)
+    else:
+        if y == 0 and m == 0 and (d == 0 or prec != 3):
+            return None, 2, 0
+        try:
+            day = _dt.date(y, m, d) + _dt.timedelta(days=shift)
+        except (ValueError, OverflowError):
+            return None, 4, 0
+        if prec == 3 and day in _DATE_PLACEHOLDERS:
+            return None, 2, 0
+        if bad_time:
+            return None, 4, 0
+    if day < _dt.date(1900, 1, 1) or day > today:
+        return None, 5, 0
+    valid = fmt in declared and not cleaned and not (timed and fmt not in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"))
+    return day, (0 if valid else 1), prec
+
+
+_GENDER = {"男": 1, "男性": 1, "M": 1, "MALE": 1, "1": 1, "女": 2, "女性": 2, "F": 2, "FEMALE": 2, "2": 2}
+_GENDER_UNKNOWN = {"", "0", "9", "未知", "未说明", "不详", "未知的性别", "未说明的性别"}
+
+
+def std_gender(value: str | None, id_gender: int = 0) -> tuple[int, int]:
+    """(gender, q) per weft.linkage.standardize.gender."""
+    if value is None:
+        return 0, 2
+    s = _re.sub(r"[ \t\n\f\r]+", "", _ud.normalize("NFKC", value)).upper()
+    if s in _GENDER_UNKNOWN:
+        return 0, 2
+    if s not in _GENDER:
+        return 0, 3
+    g = _GENDER[s]
+    if id_gender in (1, 2) and id_gender != g:
+        return g, 4
+    return g, (0 if value in _GENDER or value in _GENDER_UNKNOWN else 1)
