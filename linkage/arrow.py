@@ -65,9 +65,9 @@ def decode(values) -> CodePoints:
         return CodePoints(np.empty(0, np.uint32), np.zeros(n + 1, np.int64), valid)
     offsets = np.frombuffer(off_buf, dtype=odt, count=arr.offset + n + 1)[arr.offset :].astype(np.int64)
     data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.empty(0, np.uint8)
-    # null slots may hold bytes in some producers: drop them by zeroing their length
-    if not valid.all():
-        lens = np.diff(offsets)
+    # null slots may hold bytes in some producers (pyarrow's own leave them empty): drop them
+    lens = np.diff(offsets)
+    if not valid.all() and lens[~valid].any():
         lens[~valid] = 0
         keep = np.repeat(valid, np.diff(offsets))
         data = data[offsets[0] : offsets[-1]][keep]
