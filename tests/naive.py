@@ -541,8 +541,8 @@ def addr_normalize(s: str) -> str:
             return m.group(0)
         return ("\ue000" if m.start() > 0 and "0" <= m.string[m.start() - 1] <= "9" else "") + value
 
-    folded = _re.sub(r"第?([零〇一二两三四五六七八九十百]+)(?:" + _ADDR_SEP_CLASS + r"|[-#\ue000])*"
-                     r"(?=[栋座幢号楼层单室房户巷弄组坊期])", numeral, folded)
+    folded = _re.sub(r"第?([零〇一二两三四五六七八九十百]+)(?:" + _ADDR_SEP_CLASS + r"|[-\ue000])*"
+                     r"(?=[栋座幢号楼层单室房户巷弄组坊期#])", numeral, folded)
     out: list[str] = []
     pending = False
     for c in folded:
