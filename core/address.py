@@ -1,0 +1,997 @@
+"""Address tokenising and parsing over code points (DOMAIN §3), one row per address.
+
+The kernels take CSR code points (``codes``, ``offsets``) and look-up tables as plain arrays, and
+write a normalised copy of every row plus an ``int32`` result matrix of spans and numbers. They
+never build strings: ``weft.linkage.standardize.address`` turns spans into Arrow columns.
+
+Per row:
+
+1. **normalise** — full-width ASCII → ASCII, a-z → A-Z, dashes (U+2010-2015, U+2212, U+FE58,
+   U+FE63, U+30FC) → ``-``, traditional → simplified (the caller's one-to-one ``t2s`` table, and
+   號樓棟層單區鎮縣鄉組 always). Separators are dropped: ASCII other than letters, digits, ``-``
+   and ``#``; U+0080-00BF, U+2000-206F, U+3000-3003, U+3008-3011, U+3014-301F, U+FE30-FE4F,
+   U+FEFF, U+FF5F-FF65; and ``-``/``#`` not right after a letter or digit. A run of them becomes
+   one space only between two ASCII letters/digits, so ``1203 13812345678`` stays two numbers.
+   Runs of 6+ digits (phone numbers, postcodes; with an area code ``0755-`` before them) are
+   dropped like separators. A run of Chinese numerals (零〇一二两三四五六七八九十百, optionally
+   after 第) of at most five digits, followed (past separators, ``-`` and dropped runs) by one of
+   栋座幢号楼层单室房户巷弄组坊期#, becomes Arabic, spaced from a digit before it (三栋 → 3栋,
+   十二楼 → 12楼, 第二期 → 2期, 一二零三室 → 1203室); names keep theirs (三联社区, 六约村). The row
+   is cut at 电话, 手机, 联系, or TEL not preceded by a letter. So no number in the normalised
+   text has more than five digits.
+2. **admin chain** — the longest province / prefecture / county names at the start, chained left
+   to right; a county is resolved with the province/prefecture before it, else by the table's
+   context-free choice (Shenzhen first, then a unique current code). The chain continues at the
+   first text token, where the canonical form will write it (so re-parsing agrees).
+3. **street / community** — in that text: ``…街道`` (else ``…镇``, and ``…乡`` outside Shenzhen)
+   then ``…社区`` (居委会, 村委会); a Shenzhen street fills in a missing district.
+4. **tokens** — numbers and letter labels with the unit word after them (栋座幢号楼# 号 单元 楼 层
+   室房户 巷弄组坊), hyphens, and text.
+5. **grammar** — road + 号, urban village + lane (3巷12号), compound, building, unit, floor and
+   room, including the compact ``5-1-101`` (栋-单元-室) and ``12-03`` (floor-room) forms.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from ._jit import jit
+
+__all__ = [
+    "fnv1a",
+    "hash_rows",
+    "parse",
+    "gather_spans",
+    "NCOL",
+    "LEVEL_MISSING",
+    "LEVEL_UNPARSED",
+    "LEVEL_DISTRICT",
+    "LEVEL_ROAD",
+    "LEVEL_BUILDING",
+    "LEVEL_ROOM",
+]
+
+# ---------------------------------------------------------------------------- result matrix
+# Columns of the int32 result matrix; spans are [start, end) relative to the row's start in the
+# normalised buffer, -1 when absent; numbers are -1 when absent.
+R_LEVEL, R_PROV, R_PREF, R_COUNTY, R_CANON, R_SZ = 0, 1, 2, 3, 4, 5
+R_STREET_S, R_STREET_E, R_STREET_KIND, R_COMM_S, R_COMM_E, R_COMM_KIND = 6, 7, 8, 9, 10, 11
+R_ROAD_S, R_ROAD_E, R_ROAD_NO, R_VILLAGE_S, R_VILLAGE_E = 12, 13, 14, 15, 16
+R_COMPOUND_S, R_COMPOUND_E, R_BLD_S, R_BLD_E = 17, 18, 19, 20
+R_UNIT, R_FLOOR, R_ROOM, R_LEN = 21, 22, 23, 24  # R_LEN: length of the normalised row
+NCOL = 25
+
+# How far a row was parsed (R_LEVEL). From LEVEL_BUILDING on, the parts identify one building.
+LEVEL_MISSING, LEVEL_UNPARSED, LEVEL_DISTRICT, LEVEL_ROAD, LEVEL_BUILDING, LEVEL_ROOM = 0, 1, 2, 3, 4, 5
+
+# Admin table levels and flags (built by weft.linkage.standardize.address from weft.linkage.geo)
+PROVINCE, PREFECTURE, COUNTY = 0, 1, 2
+FLAG_NOCTX = 1  # the county to take for this name when no province/prefecture precedes it
+FLAG_FREE = 2  # may start after leading noise (full names only, not short aliases)
+SHENZHEN = 4403
+
+# token kinds
+T_TEXT, T_NUM, T_LAB, T_HYP, T_BLD, T_HAO, T_UNIT, T_LOU, T_CENG, T_ROOM, T_LANE = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+
+_SPACE, _HYPHEN, _HASH = 0x20, 0x2D, 0x23
+# unit and keyword characters
+_DONG, _ZUO, _ZHUANG, _HAO, _LOU, _CENG, _DAN, _YUAN = 0x680B, 0x5EA7, 0x5E62, 0x53F7, 0x697C, 0x5C42, 0x5355, 0x5143
+_SHI, _FANG, _HU, _XIANG, _NONG, _ZU, _FANG2 = 0x5BA4, 0x623F, 0x6237, 0x5DF7, 0x5F04, 0x7EC4, 0x574A
+_QI, _QU = 0x671F, 0x533A
+_LU, _JIE, _DAO, _DA, _DUAN, _LI, _CUN = 0x8DEF, 0x8857, 0x9053, 0x5927, 0x6BB5, 0x91CC, 0x6751
+_ZHEN, _XIANG2, _SHE, _JU, _WEI, _HUI = 0x9547, 0x4E61, 0x793E, 0x5C45, 0x59D4, 0x4F1A
+_DI = 0x7B2C  # 第
+
+
+# ---------------------------------------------------------------------------- hashing
+@jit
+def fnv1a(b, s, e):
+    """64-bit FNV-1a over code points ``b[s:e]``: the one hash for table keys and look-ups."""
+    h = np.uint64(0xCBF29CE484222325)
+    for k in range(s, e):
+        h = (h ^ np.uint64(b[k])) * np.uint64(0x100000001B3)
+    return h
+
+
+@jit
+def hash_rows(codes, offsets):
+    """FNV-1a of every CSR row (tables are hashed with the kernel's own function)."""
+    n = len(offsets) - 1
+    out = np.empty(n, np.uint64)
+    for i in range(n):
+        out[i] = fnv1a(codes, offsets[i], offsets[i + 1])
+    return out
+
+
+@jit
+def _find(hashes, h):
+    """First index of ``h`` in the sorted ``hashes``, or -1."""
+    k = np.searchsorted(hashes, h)
+    if k < len(hashes) and hashes[k] == h:
+        return k
+    return -1
+
+
+# ---------------------------------------------------------------------------- characters
+@jit
+def _fold(c):
+    """Full-width → ASCII, lower → upper, dashes → '-', traditional unit words → simplified."""
+    c = np.int64(c)
+    if 0xFF01 <= c <= 0xFF5E:
+        c -= 0xFEE0
+    if 0x61 <= c <= 0x7A:
+        return c - 32
+    if c < 0x80:
+        return c
+    if (0x2010 <= c <= 0x2015) or c == 0x2212 or c == 0xFE58 or c == 0xFE63 or c == 0x30FC:
+        return _HYPHEN
+    if c == 0x865F:
+        return _HAO
+    if c == 0x6A13:
+        return _LOU
+    if c == 0x68DF:
+        return _DONG
+    if c == 0x5C64:
+        return _CENG
+    if c == 0x55AE:
+        return _DAN
+    if c == 0x5340:
+        return _QU
+    if c == 0x93AE:
+        return _ZHEN
+    if c == 0x7E23:
+        return 0x53BF  # 县
+    if c == 0x9109:
+        return _XIANG2
+    if c == 0x7D44:
+        return _ZU
+    return c
+
+
+@jit
+def _is_sep(c):
+    """Whitespace, controls and punctuation other than '-' and '#' (after folding)."""
+    if c <= 0x20:
+        return True
+    if c < 0x80:
+        if c == _HYPHEN or c == _HASH:
+            return False
+        return not ((0x30 <= c <= 0x39) or (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A))
+    return ((0x80 <= c <= 0xBF) or (0x2000 <= c <= 0x206F) or (0x3000 <= c <= 0x3003)
+            or (0x3008 <= c <= 0x3011) or (0x3014 <= c <= 0x301F) or (0xFE30 <= c <= 0xFE4F)
+            or c == 0xFEFF or (0xFF5F <= c <= 0xFF65))
+
+
+@jit
+def _is_digit(c):
+    return 0x30 <= c <= 0x39
+
+
+@jit
+def _is_alnum(c):
+    return (0x30 <= c <= 0x39) or (0x41 <= c <= 0x5A)
+
+
+@jit
+def _numeral(c):
+    """Value of a Chinese numeral character (十 = 10, 百 = 100), -1 otherwise."""
+    if c == 0x96F6 or c == 0x3007:
+        return 0
+    if c == 0x4E00:
+        return 1
+    if c == 0x4E8C or c == 0x4E24:
+        return 2
+    if c == 0x4E09:
+        return 3
+    if c == 0x56DB:
+        return 4
+    if c == 0x4E94:
+        return 5
+    if c == 0x516D:
+        return 6
+    if c == 0x4E03:
+        return 7
+    if c == 0x516B:
+        return 8
+    if c == 0x4E5D:
+        return 9
+    if c == 0x5341:
+        return 10
+    if c == 0x767E:
+        return 100
+    return -1
+
+
+@jit
+def _unit_start(c):
+    """Characters after which a numeral run is a number (三栋, 十二楼, 二单元, 二期, 三#); not 区,
+    which would turn 二七区 into 27区."""
+    return (c == _DONG or c == _ZUO or c == _ZHUANG or c == _HAO or c == _LOU or c == _CENG or c == _DAN
+            or c == _SHI or c == _FANG or c == _HU or c == _XIANG or c == _NONG or c == _ZU or c == _FANG2
+            or c == _QI or c == _HASH)
+
+
+@jit
+def _merges(c):
+    """Characters that make a preceding number part of a name (福华3路, 华侨城3期, 3区)."""
+    return c == _LU or c == _JIE or c == _DAO or c == _DA or c == _QI or c == _QU or c == _DUAN or c == _LI or c == _CUN
+
+
+# ---------------------------------------------------------------------------- normalise
+@jit
+def _numeral_len(codes, j, r):
+    """Digits the numeral run ``codes[j:r]`` becomes: one per character, or up to 3 for 十/百 forms."""
+    for t in range(j, r):
+        if _numeral(_fold(codes[t])) >= 10:
+            return 3
+    return r - j
+
+
+@jit
+def _numeral_run(codes, j, r, out, pos):
+    """Write the Arabic form of the numeral run ``codes[j:r]`` at ``pos``; return chars written."""
+    positional = False
+    for t in range(j, r):
+        v = _numeral(_fold(codes[t]))
+        if v >= 10:
+            positional = True
+    if not positional:  # 一二零三 → 1203, digit by digit
+        for t in range(j, r):
+            out[pos + t - j] = 0x30 + _numeral(_fold(codes[t]))
+        return r - j
+    total = 0
+    cur = 0
+    for t in range(j, r):
+        v = _numeral(_fold(codes[t]))
+        if v >= 10:
+            total += (cur if cur > 0 else 1) * v
+            cur = 0
+        else:
+            cur = v
+    total += cur
+    nd = 1
+    x = total
+    while x >= 10:
+        x //= 10
+        nd += 1
+    x = total
+    for t in range(nd - 1, -1, -1):
+        out[pos + t] = 0x30 + x % 10
+        x //= 10
+    return nd
+
+
+@jit
+def _noise_end(codes, i, s, e):
+    """End of the phone number or postcode starting at ``codes[i]`` (6+ digits, optionally after
+    an area code ``0755-``), or ``i`` if there is none."""
+    if not _is_digit(_fold(codes[i])) or (i > s and _is_digit(_fold(codes[i - 1]))):
+        return i
+    r = i
+    while r < e and _is_digit(_fold(codes[r])):
+        r += 1
+    if r - i >= 6:
+        return r
+    if _fold(codes[i]) == 0x30 and 3 <= r - i <= 4 and r < e and _fold(codes[r]) == _HYPHEN:
+        r2 = r + 1
+        while r2 < e and _is_digit(_fold(codes[r2])):
+            r2 += 1
+        if r2 - r - 1 >= 6:
+            return r2
+    return i
+
+
+@jit
+def _capacity(codes, s, e):
+    """An upper bound of the normalised length of ``codes[s:e]``: only numerals can grow (百 →
+    " 100" after a digit), everything else maps to at most one character."""
+    n = e - s
+    for t in range(s, e):
+        v = _numeral(_fold(codes[t]))
+        if v >= 10:
+            n += 3
+        elif v >= 0:
+            n += 1
+    return n
+
+
+@jit
+def _simplified(c, t2s):
+    return np.int64(t2s[c]) if c < 65536 else c
+
+
+@jit
+def _normalize(codes, s, e, out, o, limit, t2s):
+    """Normalise ``codes[s:e]`` into ``out[o:o + limit]``; return the length written.
+
+    ``t2s`` maps each BMP code point to its simplified form; ``limit`` comes from
+    :func:`_capacity` and only guards memory.
+    """
+    k = 0
+    prev = np.int64(0)
+    pend = False
+    i = s
+    while i < e:
+        c = _simplified(_fold(codes[i]), t2s)
+        if i + 1 < e:
+            c2 = _simplified(_fold(codes[i + 1]), t2s)
+            if (c == 0x7535 and c2 == 0x8BDD) or (c == 0x624B and c2 == 0x673A) or (c == 0x8054 and c2 == 0x7CFB):
+                break  # 电话 手机 联系: the rest is contact noise
+            if (c == 0x54 and c2 == 0x45 and i + 2 < e and _fold(codes[i + 2]) == 0x4C
+                    and (i == s or not (0x41 <= _fold(codes[i - 1]) <= 0x5A))):
+                break  # TEL, not inside a word (HOTEL)
+        r = _noise_end(codes, i, s, e)
+        if r > i or _is_sep(c) or ((c == _HYPHEN or c == _HASH) and not _is_alnum(prev)):
+            pend = True  # '-' and '#' only mean something after a number or label (5-1-101, 3#)
+            i = max(r, i + 1)
+            continue
+        if c == _DI or _numeral(c) >= 0:
+            j = i + 1 if c == _DI else i
+            r = j
+            while r < e and _numeral(_fold(codes[r])) >= 0:
+                r += 1
+            q = r  # what vanishes anyway may stand in between: 三 栋, 三-栋 are 3栋
+            while q < e:
+                f = _fold(codes[q])
+                if _is_sep(f) or f == _HYPHEN:
+                    q += 1
+                elif _noise_end(codes, q, s, e) > q:
+                    q = _noise_end(codes, q, s, e)
+                else:
+                    break
+            # at most five digits, so that numbers never run into phone-number length
+            if r > j and q < e and _unit_start(_fold(codes[q])) and _numeral_len(codes, j, r) <= 5:
+                space = _is_alnum(prev) and (pend or _is_digit(prev))  # 2三房 → "2 3房", not 23
+                if k + space + _numeral_len(codes, j, r) > limit:
+                    break
+                if space:
+                    out[o + k] = _SPACE
+                    k += 1
+                pend = False
+                k += _numeral_run(codes, j, r, out, o + k)
+                prev = 0x30
+                i = q
+                continue
+            if c != _DI:  # not a number: the whole run stays as written (六约, 三联)
+                if k + r - j > limit:
+                    break
+                for t in range(j, r):
+                    out[o + k] = _fold(codes[t])
+                    k += 1
+                pend = False
+                prev = _fold(codes[r - 1])
+                i = r
+                continue
+        space = pend and _is_alnum(prev) and _is_alnum(c)
+        if k + space + 1 > limit:
+            break
+        if space:
+            out[o + k] = _SPACE
+            k += 1
+        pend = False
+        out[o + k] = c
+        k += 1
+        prev = c
+        i += 1
+    return k
+
+
+# ---------------------------------------------------------------------------- admin chain
+@jit
+def _accept(k, h, anchored, a_hash, a_level, a_code, a_canon, a_flags, ctx):
+    """Take the first entry of hash group ``k`` that fits the chain so far; update ``ctx``.
+
+    ``ctx`` = [province, prefecture, county, canonical id, last level].
+    """
+    n = len(a_hash)
+    while k < n and a_hash[k] == h:
+        lvl = a_level[k]
+        code = np.int64(a_code[k])
+        if lvl < ctx[4] or (not anchored and (a_flags[k] & FLAG_FREE) == 0):
+            k += 1
+            continue
+        if lvl == PROVINCE:
+            if ctx[0] != 0 and ctx[0] != code:
+                k += 1
+                continue
+            ctx[0] = code
+        elif lvl == PREFECTURE:
+            if (ctx[1] != 0 and ctx[1] != code) or (ctx[0] != 0 and code // 100 != ctx[0]):
+                k += 1
+                continue
+            ctx[1] = code
+            ctx[0] = code // 100
+            # a prefecture without counties (东莞市, 中山市) is its own county-level unit
+            j = k + 1
+            while j < n and a_hash[j] == h:
+                if a_level[j] == COUNTY and a_code[j] == code * 100 and ctx[2] == 0:
+                    ctx[2] = a_code[j]
+                    ctx[3] = a_canon[j]
+                    ctx[4] = COUNTY
+                    return True
+                j += 1
+        else:
+            if ctx[2] != 0:
+                if ctx[2] != code:
+                    k += 1
+                    continue
+            elif ctx[1] != 0:
+                if code // 100 != ctx[1]:
+                    k += 1
+                    continue
+            elif ctx[0] != 0:
+                if code // 10000 != ctx[0]:
+                    k += 1
+                    continue
+            elif (a_flags[k] & FLAG_NOCTX) == 0:
+                k += 1
+                continue
+            ctx[2] = code
+            ctx[3] = a_canon[k]
+            ctx[1] = code // 100
+            ctx[0] = code // 10000
+        ctx[4] = lvl
+        return True
+    return False
+
+
+@jit
+def _admin_chain(b, o, end, first, term, a_hash, a_level, a_code, a_canon, a_flags, ctx):
+    """Consume the province/prefecture/county names that open the row; return the new cursor.
+
+    ASCII runs (phone numbers, postcodes) before a name are skipped. The first name may start up
+    to 12 characters later still (a person's name before the address) if it is a full name; later
+    names must follow directly (and may be one character: 重庆市市南川市). Longest match wins.
+    """
+    cur = o
+    while cur < end:
+        found = False
+        lo = cur
+        while lo < end and (_is_alnum(b[lo]) or b[lo] == _HYPHEN or b[lo] == _HASH or b[lo] == _SPACE):
+            lo += 1
+        last_st = min(lo + 12, end - 2) if first else lo
+        shortest = 2 if first else 1
+        en = cur
+        for st in range(lo, last_st + 1):
+            en = min(end, st + 16)
+            while en >= st + shortest:
+                c = b[en - 1]
+                if c < 65536 and term[c]:
+                    h = fnv1a(b, st, en)
+                    k = _find(a_hash, h)
+                    if k >= 0 and _accept(k, h, st == lo, a_hash, a_level, a_code, a_canon, a_flags, ctx):
+                        found = True
+                        break
+                en -= 1
+            if found:
+                break
+        if not found:
+            break
+        cur = en
+        first = False
+    return cur
+
+
+# ---------------------------------------------------------------------------- street, community
+@jit
+def _find_pair(b, s, e, c1, c2):
+    for p in range(s, e - 1):
+        if b[p] == c1 and b[p + 1] == c2:
+            return p
+    return -1
+
+
+@jit
+def _find_char(b, s, e, c):
+    for p in range(s, e):
+        if b[p] == c:
+            return p
+    return -1
+
+
+@jit
+def _street_lookup(b, s, e, s_hash):
+    """Start of the longest suffix of ``b[s:e]`` (>= 2 chars) that is a Shenzhen street, or -1."""
+    for st in range(s, e - 1):
+        if _find(s_hash, fnv1a(b, st, e)) >= 0:
+            return st
+    return -1
+
+
+@jit
+def _street_community(b, o, cur, run, other, s_hash, s_code, s_canon, ctx, R, i):
+    """Street (…街道, else …镇/…乡) and community (…社区, 居委会, 村委会) at the front of the text
+    ``b[cur:run]``; return where the rest of the text starts. A Shenzhen street fills in a
+    missing district."""
+    p = _find_pair(b, cur, run, _JIE, _DAO)
+    kind, w = 0, 2
+    if p < 0:
+        p = _find_char(b, cur + 2, run, _ZHEN)
+        kind, w = 1, 1
+        if p < 0 and other:
+            p = _find_char(b, cur + 2, run, _XIANG2)
+            kind = 2
+    if p > cur:
+        st = -1 if other else _street_lookup(b, cur, p, s_hash)
+        if st >= 0:
+            k = _find(s_hash, fnv1a(b, st, p))
+            kind = 0  # a Shenzhen town (镇) became a 街道 in 2004
+            if ctx[2] == 0:
+                ctx[2] = s_code[k]
+                ctx[3] = s_canon[k]
+        else:
+            st = cur
+        R[i, R_STREET_S] = st - o
+        R[i, R_STREET_E] = p - o
+        R[i, R_STREET_KIND] = kind
+        cur = p + w
+    p = _find_pair(b, cur, run, _SHE, _QU)
+    kind, w = 0, 2
+    if p < 0:
+        p = _find_pair(b, cur, run, _WEI, _HUI)  # 居委会 / 村委会
+        if p > cur and (b[p - 1] == _JU or b[p - 1] == _CUN):
+            kind = 0 if b[p - 1] == _JU else 1
+            p -= 1
+            w = 3
+        else:
+            p = -1
+    if p > cur:
+        R[i, R_COMM_S] = cur - o
+        R[i, R_COMM_E] = p - o
+        R[i, R_COMM_KIND] = kind
+        cur = p + w
+    return cur
+
+
+# ---------------------------------------------------------------------------- tokens
+@jit
+def _unit_word(b, p, end, tk, ts, te, nt):
+    """Emit the unit word at ``p`` (after a number or label), if any; return the new position."""
+    if p >= end:
+        return p, nt
+    c = b[p]
+    kind = 0
+    w = 1
+    if c == _HAO:
+        if p + 1 < end and b[p + 1] == _LOU:
+            kind, w = T_BLD, 2
+        else:
+            kind = T_HAO
+    elif c == _DONG or c == _ZUO or c == _ZHUANG:
+        kind = T_BLD
+    elif c == _HASH:
+        kind = T_BLD
+        if p + 1 < end and b[p + 1] == _LOU:
+            w = 2
+    elif c == _DAN:
+        if p + 1 < end and b[p + 1] == _YUAN:
+            kind, w = T_UNIT, 2
+    elif c == _LOU:
+        kind = T_LOU
+    elif c == _CENG:
+        kind = T_CENG
+    elif c == _SHI or c == _FANG or c == _HU:
+        kind = T_ROOM
+    elif c == _XIANG or c == _NONG or c == _ZU or c == _FANG2:
+        kind = T_LANE
+    if kind == 0:
+        return p, nt
+    tk[nt] = kind
+    ts[nt] = p
+    te[nt] = p + w
+    return p + w, nt + 1
+
+
+@jit
+def _text_end(b, p, end):
+    """End of a text run from ``p``: stops at letters, '-', '#', spaces and free-standing numbers."""
+    q = p
+    while q < end:
+        c = b[q]
+        if c == _SPACE or c == _HYPHEN or c == _HASH or (0x41 <= c <= 0x5A):
+            break
+        if _is_digit(c):
+            r = q
+            while r < end and _is_digit(b[r]):
+                r += 1
+            if r < end and r - q <= 5 and _merges(b[r]):
+                q = r
+                continue
+            break
+        q += 1
+    return q
+
+
+@jit
+def _tokenize(b, p, end, tk, ts, te, tv):
+    """Tokens of ``b[p:end]`` into (kind, start, end, value) arrays; returns their number.
+
+    Numbers (value in ``tv``) and letter labels are followed by the unit word after them, if any;
+    a unit character anywhere else is text (楼村, 银座).
+    """
+    nt = 0
+    while p < end:
+        c = b[p]
+        if c == _SPACE:
+            p += 1
+            continue
+        if c == _HYPHEN:
+            tk[nt] = T_HYP
+            ts[nt] = p
+            te[nt] = p + 1
+            nt += 1
+            p += 1
+            continue
+        if _is_alnum(c):
+            q = p
+            letters = False
+            while q < end and _is_alnum(b[q]):
+                if not _is_digit(b[q]):
+                    letters = True
+                q += 1
+            if not letters:
+                if q < end and q - p <= 5 and _merges(b[q]):
+                    q = _text_end(b, p, end)
+                    tk[nt] = T_TEXT
+                    ts[nt] = p
+                    te[nt] = q
+                    nt += 1
+                    p = q
+                    continue
+                v = 0  # at most 5 digits: normalisation dropped longer runs
+                for t in range(p, q):
+                    v = v * 10 + (b[t] - 0x30)
+                tk[nt] = T_NUM
+                tv[nt] = v
+            else:
+                tk[nt] = T_LAB
+                tv[nt] = -1
+            ts[nt] = p
+            te[nt] = q
+            nt += 1
+            p, nt = _unit_word(b, q, end, tk, ts, te, nt)
+            continue
+        q = max(_text_end(b, p, end), p + 1)
+        tk[nt] = T_TEXT
+        ts[nt] = p
+        te[nt] = q
+        nt += 1
+        p = q
+    return nt
+
+
+# ---------------------------------------------------------------------------- grammar
+@jit
+def _set_label(b, o, R, i, s, e, is_num):
+    """Building label span, without leading zeros for numbers (03栋 → 3)."""
+    if is_num:
+        while s < e - 1 and b[s] == 0x30:
+            s += 1
+    R[i, R_BLD_S] = s - o
+    R[i, R_BLD_E] = e - o
+
+
+MAX_FLOOR = 200  # a "floor" above this is a room number written with 楼/层 (1203楼)
+
+
+@jit
+def _room(floor, r):
+    """Room number as departments write it: floor * 100 + room (12楼03 → 1203)."""
+    return floor * 100 + r if r < 100 else r
+
+
+@jit
+def _letters_then_digits(b, s, e):
+    """Split point of a label like A1203 (1-2 letters, then 1-5 digits), or -1."""
+    k = s
+    while k < e and not _is_digit(b[k]):
+        k += 1
+    if k == s or k - s > 2 or k == e or e - k > 5:
+        return -1
+    for t in range(k, e):
+        if not _is_digit(b[t]):
+            return -1
+    return k
+
+
+@jit
+def _grammar(b, o, tk, ts, te, tv, j, nt, R, i):
+    """Road, village, compound, building, unit, floor and room from the tokens; fills ``R[i]``."""
+    have_road = False
+    have_place = False
+    have_bld = False
+    have_room = False
+    village = False
+    while j < nt:
+        k = tk[j]
+        nk = tk[j + 1] if j + 1 < nt else 0
+        if k == T_TEXT:
+            if have_room or have_bld or R[i, R_UNIT] >= 0 or R[i, R_FLOOR] >= 0:
+                break
+            if (not have_road and not have_place and j + 4 < nt and nk == T_NUM and tk[j + 2] == T_LANE
+                    and tk[j + 3] == T_NUM and tk[j + 4] == T_HAO):
+                R[i, R_VILLAGE_S] = ts[j] - o
+                R[i, R_VILLAGE_E] = te[j] - o
+                R[i, R_ROAD_S] = ts[j + 1] - o
+                R[i, R_ROAD_E] = te[j + 2] - o
+                R[i, R_ROAD_NO] = tv[j + 3]
+                have_road = have_place = village = True
+                j += 5
+                continue
+            if not have_road and not have_place and j + 2 < nt and nk == T_NUM and tk[j + 2] == T_HAO:
+                R[i, R_ROAD_S] = ts[j] - o
+                R[i, R_ROAD_E] = te[j] - o
+                R[i, R_ROAD_NO] = tv[j + 1]
+                have_road = True
+                j += 3
+                continue
+            if not have_place:
+                R[i, R_COMPOUND_S] = ts[j] - o
+                R[i, R_COMPOUND_E] = te[j] - o
+                have_place = True
+                j += 1
+                continue
+            if not village:  # more of the compound's name: 万象城A区, 碧海花园2期东区
+                R[i, R_COMPOUND_E] = te[j] - o
+                j += 1
+                continue
+            break
+        if k == T_NUM or k == T_LAB:
+            if have_room:
+                break
+            is_num = k == T_NUM
+            v = tv[j]
+            if nk == T_BLD or (nk == T_LOU and not is_num):
+                if not have_bld:
+                    _set_label(b, o, R, i, ts[j], te[j], is_num)
+                    have_bld = True
+                j += 2
+                continue
+            if nk == T_LOU:
+                # 楼 is a building (5楼2单元301, 5楼1203) unless it is the floor of the room after it
+                n2 = tk[j + 2] if j + 2 < nt else 0
+                n3 = tk[j + 3] if j + 3 < nt else 0
+                bld = not have_bld and n2 == T_NUM and (n3 == T_UNIT or (tv[j + 2] >= 100 and tv[j + 2] // 100 != v))
+                if bld:
+                    _set_label(b, o, R, i, ts[j], te[j], True)
+                    have_bld = True
+                    j += 2
+                    continue
+                nk = T_CENG
+            if nk == T_CENG and is_num and v > MAX_FLOOR:
+                R[i, R_ROOM] = v
+                have_room = True
+                j += 2
+                continue
+            if nk == T_CENG and is_num:
+                R[i, R_FLOOR] = v
+                j += 2
+                if j < nt and tk[j] == T_NUM:
+                    R[i, R_ROOM] = _room(v, tv[j])
+                    have_room = True
+                    j += 1
+                    if j < nt and (tk[j] == T_ROOM or tk[j] == T_HAO):
+                        j += 1
+                continue
+            if nk == T_UNIT:
+                if is_num:
+                    R[i, R_UNIT] = v
+                j += 2
+                continue
+            if nk == T_ROOM and is_num:
+                R[i, R_ROOM] = v
+                have_room = True
+                j += 2
+                continue
+            if nk == T_HAO and is_num:
+                if not have_road and not have_place and not have_bld:
+                    R[i, R_ROAD_NO] = v  # 2001号 without a road name
+                    have_road = True
+                elif have_place and not village and not have_bld and R[i, R_UNIT] < 0:
+                    _set_label(b, o, R, i, ts[j], te[j], True)  # 福田花园12号1203: 号 as building
+                    have_bld = True
+                else:
+                    R[i, R_ROOM] = v
+                    have_room = True
+                j += 2
+                continue
+            if (nk == T_LANE and is_num and not have_road and j + 3 < nt and tk[j + 2] == T_NUM
+                    and tk[j + 3] == T_HAO):
+                R[i, R_ROAD_S] = ts[j] - o
+                R[i, R_ROAD_E] = te[j + 1] - o
+                R[i, R_ROAD_NO] = tv[j + 2]
+                have_road = True
+                j += 4
+                continue
+            if nk == T_HYP:
+                # compact forms: 5-1-101 / C-3-2202 (栋-单元-室), 12-03 (层-室), 3-1203 (栋-室)
+                parts = 1
+                q = j
+                while parts < 3 and q + 2 < nt and tk[q + 1] == T_HYP and (tk[q + 2] == T_NUM or tk[q + 2] == T_LAB):
+                    q += 2
+                    parts += 1
+                if parts == 1:
+                    j += 2
+                    continue
+                p1, p2, p3 = j, j + 2, j + 4
+                if parts == 3:
+                    if not have_bld:
+                        _set_label(b, o, R, i, ts[p1], te[p1], tk[p1] == T_NUM)
+                        have_bld = True
+                        if tk[p2] == T_NUM:
+                            R[i, R_UNIT] = tv[p2]
+                        if tk[p3] == T_NUM:
+                            R[i, R_ROOM] = tv[p3]
+                            have_room = True
+                    elif tk[p1] == T_NUM and tk[p2] == T_NUM and tk[p3] == T_NUM and tv[p2] <= MAX_FLOOR:
+                        R[i, R_UNIT] = tv[p1]
+                        R[i, R_FLOOR] = tv[p2]
+                        R[i, R_ROOM] = _room(tv[p2], tv[p3])
+                        have_room = True
+                elif tk[p2] == T_NUM:
+                    if tk[p1] == T_NUM and te[p2] - ts[p2] <= 2 and tv[p1] <= MAX_FLOOR:
+                        R[i, R_FLOOR] = tv[p1]
+                        R[i, R_ROOM] = _room(tv[p1], tv[p2])
+                    else:
+                        if not have_bld:
+                            _set_label(b, o, R, i, ts[p1], te[p1], tk[p1] == T_NUM)
+                            have_bld = True
+                        elif tk[p1] == T_NUM and R[i, R_UNIT] < 0:
+                            R[i, R_UNIT] = tv[p1]
+                        R[i, R_ROOM] = tv[p2]
+                    have_room = True
+                j = q + 1
+                if have_room and j < nt and (tk[j] == T_ROOM or tk[j] == T_HAO):
+                    j += 1
+                continue
+            if is_num:  # a bare number: the room
+                R[i, R_ROOM] = v
+                have_room = True
+                j += 1
+                if j < nt and tk[j] == T_HAO:
+                    j += 1
+                continue
+            # a bare label: A1203 (building A, room 1203), or part of a name (SOHO大厦)
+            split = _letters_then_digits(b, ts[j], te[j])
+            if split > 0 and not have_bld:
+                _set_label(b, o, R, i, ts[j], split, False)
+                have_bld = True
+                r = 0
+                for t in range(split, te[j]):
+                    r = r * 10 + (b[t] - 0x30)
+                R[i, R_ROOM] = r
+                have_room = True
+                j += 1
+                if j < nt and (tk[j] == T_ROOM or tk[j] == T_HAO):
+                    j += 1
+                continue
+            if nk == T_TEXT and te[j] == ts[j + 1] and not have_bld and R[i, R_UNIT] < 0:
+                ts[j + 1] = ts[j]
+            j += 1
+            continue
+        j += 1  # stray hyphens and unit words
+    return have_bld, have_place, village
+
+
+# ---------------------------------------------------------------------------- one row
+@jit
+def _parse_row(codes, s, e, b, o, R, i, tk, ts, te, tv, t2s, term, a_hash, a_level, a_code, a_canon, a_flags,
+               s_hash, s_code, s_canon, ph_hash, ctx):
+    """Normalise ``codes[s:e]`` into ``b[o:]`` and parse it into ``R[i]`` (steps 1-5 above)."""
+    for c in range(NCOL):
+        R[i, c] = -1
+    L = _normalize(codes, s, e, b, o, _capacity(codes, s, e), t2s)
+    R[i, R_LEN] = L
+    end = o + L
+    if L == 0 or _find(ph_hash, fnv1a(b, o, end)) >= 0:
+        R[i, R_LEVEL] = LEVEL_MISSING
+        return
+    ctx[:] = 0
+    ctx[3] = -1
+    ctx[4] = -1
+    cur = _admin_chain(b, o, end, True, term, a_hash, a_level, a_code, a_canon, a_flags, ctx)
+
+    nt = _tokenize(b, cur, end, tk, ts, te, tv)
+    jt = 0
+    while jt < nt and tk[jt] != T_TEXT:
+        jt += 1
+    if jt < nt:
+        # the canonical form writes this text right after the admin names: continue the chain
+        # there, so that a second parse of the canonical address reads it the same way
+        ts[jt] = _admin_chain(b, ts[jt], te[jt], False, term, a_hash, a_level, a_code, a_canon, a_flags, ctx)
+    other = (ctx[2] != 0 and ctx[2] // 100 != SHENZHEN) or (ctx[2] == 0 and ctx[1] != 0 and ctx[1] != SHENZHEN) or (
+        ctx[1] == 0 and ctx[0] != 0 and ctx[0] != SHENZHEN // 100)
+    if jt < nt:
+        ts[jt] = _street_community(b, o, ts[jt], te[jt], other, s_hash, s_code, s_canon, ctx, R, i)
+        if ts[jt] == te[jt]:
+            tk[jt] = T_HYP  # all of it was street and community: nothing left for the grammar
+    have_bld, have_place, village = _grammar(b, o, tk, ts, te, tv, 0, nt, R, i)
+
+    if not other:
+        ctx[0] = SHENZHEN // 100
+        ctx[1] = SHENZHEN
+    R[i, R_PROV] = ctx[0]
+    R[i, R_PREF] = ctx[1]
+    R[i, R_COUNTY] = ctx[2]
+    R[i, R_CANON] = ctx[3]
+    R[i, R_SZ] = 0 if other else 1
+    compound = R[i, R_COMPOUND_S] >= 0
+    road_no = R[i, R_ROAD_NO] >= 0
+    # a room needs a building: a label, a road number (深南大道2001号1203) or a compound whose
+    # rooms are numbered without buildings (a single 大厦)
+    if R[i, R_ROOM] >= 0 and (have_bld or compound or road_no):
+        level = LEVEL_ROOM
+    elif have_bld or village:
+        level = LEVEL_BUILDING
+    elif have_place or road_no or R[i, R_ROAD_S] >= 0:
+        level = LEVEL_ROAD
+    elif ctx[2] != 0 or other or R[i, R_STREET_S] >= 0 or R[i, R_COMM_S] >= 0:
+        level = LEVEL_DISTRICT  # 深圳市 alone says nothing; another city's name does (not Shenzhen)
+    else:
+        level = LEVEL_UNPARSED
+    R[i, R_LEVEL] = level
+
+
+@jit(parallel=True)
+def parse(codes, offsets, valid, t2s, term, a_hash, a_level, a_code, a_canon, a_flags, s_hash, s_code, s_canon,
+          ph_hash):
+    """Parse every row: returns (normalised code points ``b``, row slots ``noff``, results ``R``).
+
+    Row i is normalised into ``b[noff[i]:]`` (its slot may have slack: spans in ``R`` are relative
+    to the slot start) and parsed, in blocks of rows per thread.
+    """
+    n = len(offsets) - 1
+    cap = np.empty(n, np.int64)
+    for i in prange(n):
+        cap[i] = _capacity(codes, offsets[i], offsets[i + 1])
+    noff = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        noff[i + 1] = noff[i] + cap[i]
+    b = np.empty(noff[n], np.uint32)
+    R = np.empty((n, NCOL), np.int32)
+    block = 1024
+    for blk in prange((n + block - 1) // block):
+        # one set of token scratch arrays per block, sized for its longest row
+        lo = blk * block
+        hi = min(n, lo + block)
+        width = 1
+        for i in range(lo, hi):
+            width = max(width, noff[i + 1] - noff[i] + 1)
+        tk = np.zeros(width, np.int8)
+        ts = np.zeros(width, np.int64)
+        te = np.zeros(width, np.int64)
+        tv = np.zeros(width, np.int64)
+        ctx = np.zeros(5, np.int64)
+        for i in range(lo, hi):
+            if valid[i]:
+                _parse_row(codes, offsets[i], offsets[i + 1], b, noff[i], R, i, tk, ts, te, tv, t2s, term, a_hash,
+                           a_level, a_code, a_canon, a_flags, s_hash, s_code, s_canon, ph_hash, ctx)
+            else:
+                for c in range(NCOL):
+                    R[i, c] = -1
+                R[i, R_LEVEL] = LEVEL_MISSING
+                R[i, R_LEN] = 0
+    return b, noff, R
+
+
+@jit(parallel=True)
+def gather_spans(b, base, starts, ends):
+    """Copy ``b[base[i] + starts[i] : base[i] + ends[i]]`` for every i into CSR (codes, offsets).
+
+    ``base`` holds row slot starts (``noff[:-1]``, tiled to take several spans per row at once);
+    entries with ``starts[i] < 0`` get no characters (the caller marks them null).
+    """
+    n = len(starts)
+    lens = np.zeros(n, np.int64)
+    for i in range(n):
+        if starts[i] >= 0:
+            lens[i] = ends[i] - starts[i]
+    off = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        off[i + 1] = off[i] + lens[i]
+    out = np.empty(off[n], np.uint32)
+    for i in prange(n):
+        src = base[i] + starts[i]
+        for t in range(lens[i]):
+            out[off[i] + t] = b[src + t]
+    return out, off
