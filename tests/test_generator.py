@@ -332,3 +332,14 @@ def test_refuses_to_overwrite(tmp_path):
         generate(300, 1, tmp_path)
     generate(300, 2, tmp_path, overwrite=True)
     assert json.loads((tmp_path / "manifest.json").read_text())["seed"] == 2
+
+
+def test_corruption_log_points_at_the_corrupted_rows(city):
+    """A logged date corruption really changed that row's value (社保 mixes two date habits)."""
+    dept = _dept(city, "shebao_canbao")
+    log = _read(city, "truth/corruptions.parquet")
+    log = log.filter(pc.and_(pc.equal(log["source"], "shebao_canbao"), pc.equal(log["column"], "出生日期")))
+    missing = set(log.filter(pc.equal(log["corruption"], "missing"))["record_id"].to_pylist())
+    values = dict(zip(dept["记录号"].to_pylist(), dept["出生日期"].to_pylist()))
+    assert missing and all(values[r] is None for r in missing)
+    assert sum(v is None for v in values.values()) == len(missing)

@@ -7,6 +7,7 @@ happen (a lowercase ``x`` needs an ID ending in ``X``), is written to the corrup
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import re
@@ -262,6 +263,16 @@ class Corruptor:
         self.rng = rng
         self.log: list[tuple[np.ndarray, str, str, str, str]] = []  # rows, role, column, field, kind
         self.counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        self._rows: np.ndarray | None = None  # see subset()
+
+    @contextlib.contextmanager
+    def subset(self, rows: np.ndarray):
+        """Corrupt a subset of the table's rows: draws inside log the table's row numbers."""
+        self._rows = np.asarray(rows)
+        try:
+            yield self
+        finally:
+            self._rows = None
 
     def draw(self, eligible: np.ndarray, field_kind: str, kind: str, role: str, column: str) -> np.ndarray:
         """Rows (indices) that receive corruption ``kind``; logged and counted."""
@@ -273,7 +284,7 @@ class Corruptor:
         c[0] += int(eligible.sum())
         c[1] += len(rows)
         if len(rows):
-            self.log.append((rows, role, column, field_kind, kind))
+            self.log.append((rows if self._rows is None else self._rows[rows], role, column, field_kind, kind))
         return rows
 
     # -- helpers -------------------------------------------------------------------------------

@@ -241,8 +241,9 @@ def build_shebao(ctx: Ctx) -> DeptChunk:
     # two habits in one column: Excel serials from one district's export, ISO dates from the rest
     excel = rng.random(len(rows)) < 0.3
     bd = np.empty(len(rows), dtype=object)
-    bd[excel] = dates(P.birth[rows][excel], "excel", cor, "insured", "出生日期")
-    bd[~excel] = dates(P.birth[rows][~excel], "iso", cor, "insured", "出生日期")
+    for subset, fmt in ((np.flatnonzero(excel), "excel"), (np.flatnonzero(~excel), "iso")):
+        with cor.subset(subset):
+            bd[subset] = dates(P.birth[rows][subset], fmt, cor, "insured", "出生日期")
     cols["出生日期"] = bd
     codes = company_codes(city, employer)
     cols["单位名称"] = cor.company_names(_company_names(city, employer), "employer", "单位名称")
