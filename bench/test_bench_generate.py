@@ -60,7 +60,7 @@ def test_generate_peak_rss(benchmark, tmp_path):
     def run():
         out = tmp_path / f"rss{time.monotonic_ns()}"
         subprocess.run([sys.executable, "-m", "weft", "generate", "--persons", str(PERSONS), "--seed", "2",
-                        "--out", str(out), "--quiet"], check=True, stdout=subprocess.DEVNULL)
+                        "--out", str(out), "--quiet"], check=True, stdout=subprocess.DEVNULL, cwd=tmp_path)
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

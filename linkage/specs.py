@@ -22,6 +22,8 @@ A bad spec fails here, before any data is read, with the file and the key that i
     role = "school"                  # attributes beyond the canonical ones take a generic type
     kind = "entity"
     fields = { school_name = { column = "学校名称", type = "text" } }
+    # field options: formats = ["%Y%m%d"] (dates), future = true (dates that may lie ahead),
+    # codes = { "男" = "M" } (category code tables)
 
     [[relation]]
     type = "guardian_of"
@@ -62,7 +64,7 @@ GENERIC_TYPES = ("text", "name", "date", "identifier", "number", "category")
 RELATION_TYPES = ("guardian_of", "resides_at", "rents", "owns", "insured_by", "employed_by", "legal_rep_of",
                   "registered_at", "spouse_of", "landlord_of")
 FORMATS = ("parquet", "csv", "arrow")
-_FIELD_OPTIONS = {"column", "type", "formats", "codes", "today"}
+_FIELD_OPTIONS = {"column", "type", "formats", "codes", "future"}
 
 
 class SpecError(ValueError):
@@ -80,6 +82,7 @@ class FieldSpec:
     type: str  # standardizer type (see CANONICAL) or a generic type
     formats: tuple[str, ...] = ()  # date formats (strptime style), tried in order
     codes: tuple[tuple[str, str], ...] = ()  # category code table: raw -> canonical
+    future: bool = False  # dates that may lie ahead of today (expiry dates, lease ends)
 
     @property
     def canonical(self) -> bool:
@@ -166,8 +169,13 @@ def _field(attribute: str, value, kind: str, path, where: str) -> FieldSpec:
     formats = options.get("formats", ())
     if isinstance(formats, str):
         formats = (formats,)
-    if not isinstance(formats, (list, tuple)) or not all(isinstance(f, str) and "%" in f for f in formats):
-        raise SpecError(path, f"{key}.formats", "must be a list of strptime formats like '%Y%m%d'")
+    from .standardize.dates import FORMATS as DATE_FORMATS
+
+    if not isinstance(formats, (list, tuple)) or not all(isinstance(f, str) for f in formats):
+        raise SpecError(path, f"{key}.formats", "must be a list of date format names like '%Y%m%d'")
+    unknown = [f for f in formats if f not in DATE_FORMATS]
+    if unknown:
+        raise SpecError(path, f"{key}.formats", f"unknown format {unknown[0]!r} (known: {', '.join(DATE_FORMATS)})")
     if formats and typ != "date":
         raise SpecError(path, f"{key}.formats", f"only date fields take formats ({attribute} is {typ})")
     codes = options.get("codes", {})
@@ -175,7 +183,12 @@ def _field(attribute: str, value, kind: str, path, where: str) -> FieldSpec:
         raise SpecError(path, f"{key}.codes", "must be a table of raw value = canonical value (strings)")
     if codes and typ not in ("category", "gender"):
         raise SpecError(path, f"{key}.codes", "only category and gender fields take a code table")
-    return FieldSpec(attribute, column, typ, tuple(formats), tuple((str(k), v) for k, v in codes.items()))
+    future = options.get("future", False)
+    if not isinstance(future, bool):
+        raise SpecError(path, f"{key}.future", f"must be true or false, got {future!r}")
+    if future and typ != "date":
+        raise SpecError(path, f"{key}.future", f"only date fields take future ({attribute} is {typ})")
+    return FieldSpec(attribute, column, typ, tuple(formats), tuple((str(k), v) for k, v in codes.items()), future)
 
 
 def load_spec(path: str | Path, data_dir: str | Path | None = None) -> SourceSpec:

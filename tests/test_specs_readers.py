@@ -52,7 +52,7 @@ def test_shipped_specs_load():
     (lambda t: t.replace('kind = "person"', 'kind = "persn"'), "mention[0].kind", "unknown kind"),
     (lambda t: t.replace('note = {{ column = "备注", type = "text" }}', 'note = "备注"'), "mention[0].fields.note", "give it a type"),
     (lambda t: t.replace('type = "text"', 'type = "txt"'), "mention[0].fields.note.type", "unknown type"),
-    (lambda t: t.replace('formats = ["%Y%m%d"]', 'formats = ["yyyymmdd"]'), "mention[0].fields.birth_date.formats", "strptime"),
+    (lambda t: t.replace('formats = ["%Y%m%d"]', 'formats = ["yyyymmdd"]'), "mention[0].fields.birth_date.formats", "unknown format"),
     (lambda t: t.replace('record_id = "编号"', 'record_id = "编号"\ncolour = 1'), "source.colour", "unknown key"),
     (lambda t: t + '\n[[relation]]\ntype = "guardian_of"\nfrom = "p"\nto = "q"\n', "relation[0].to", "no mention"),
     (lambda t: t + '\n[[mention]]\nrole = "p"\nkind = "house"\nfields = {{ address = "备注" }}\n', "mention[1].role", "appears twice"),
