@@ -1,4 +1,4 @@
-"""Reference tables for the synthetic Shenzhen data generator (pure data, standard library only).
+"""Reference tables for the synthetic Shenzhen data generator (pure data).
 
 Everything here is simplified Chinese.  Figures are APPROXIMATE: they are meant to give the
 generator realistic skew (a few very common surnames and given names, a long tail, Shenzhen's
@@ -6,6 +6,9 @@ district sizes), not to be cited as statistics.  Each table says where its numbe
 Weights are relative unless a comment says "percent"; consumers should normalise them.
 See /work/shared/DOMAIN.md sections 3, 4, 5 and 7 for the underlying facts.
 """
+
+from weft.linkage import geo as _geo
+
 
 # ------------------------------------------------------------------------------------------
 # 1-4. Han names
@@ -350,11 +353,8 @@ SHAPE_ALIKE: tuple[tuple[str, str], ...] = (
 # ------------------------------------------------------------------------------------------
 # GB/T 2260 county-level codes (DOMAIN §1).  大鹏新区 has no code of its own in the tables and is
 # filed under 龙岗 (440307).
-SHENZHEN_DISTRICTS: tuple[tuple[str, str], ...] = (
-    ("440303", "罗湖区"), ("440304", "福田区"), ("440305", "南山区"), ("440306", "宝安区"),
-    ("440307", "龙岗区"), ("440308", "盐田区"), ("440309", "龙华区"), ("440310", "坪山区"),
-    ("440311", "光明区"), ("440307", "大鹏新区"),
-)
+# The authoritative geography lives in weft.linkage.geo; the generator writes what the parser reads.
+SHENZHEN_DISTRICTS = _geo.SHENZHEN_DISTRICTS
 
 # District -> approximate share of the resident population in percent, from the 2020 census
 # (七普) district counts as we recall them (宝安 ~4.48 M, 龙岗 ~3.98 M excl. 大鹏,
@@ -375,38 +375,7 @@ DISTRICT_POPULATION_SHARE: dict[str, float] = {
 # District -> its current 街道 (without the 街道 suffix): 74 streets after the 2016-2018
 # subdivisions (龙岗 11, 宝安 10, 福田 10, 罗湖 10 ...).  Our best knowledge as of the early 2020s;
 # note that several street names equal their district's name (福田/福田, 龙华/龙华 ...).
-SHENZHEN_STREETS: dict[str, tuple[str, ...]] = {
-    "福田区": (
-        "园岭", "南园", "福田", "沙头", "香蜜湖", "梅林", "莲花", "华富", "福保", "华强北",
-    ),
-    "罗湖区": (
-        "桂园", "黄贝", "东门", "翠竹", "东晓", "南湖", "笋岗", "东湖", "莲塘", "清水河",
-    ),
-    "南山区": (
-        "南头", "南山", "沙河", "蛇口", "招商", "粤海", "桃源", "西丽",
-    ),
-    "宝安区": (
-        "新安", "西乡", "航城", "福永", "福海", "沙井", "新桥", "松岗", "燕罗", "石岩",
-    ),
-    "龙岗区": (
-        "平湖", "坂田", "布吉", "南湾", "横岗", "园山", "龙城", "龙岗", "宝龙", "坪地", "吉华",
-    ),
-    "盐田区": (
-        "梅沙", "盐田", "沙头角", "海山",
-    ),
-    "龙华区": (
-        "观湖", "民治", "龙华", "大浪", "福城", "观澜",
-    ),
-    "坪山区": (
-        "坪山", "马峦", "碧岭", "石井", "坑梓", "龙田",
-    ),
-    "光明区": (
-        "光明", "公明", "新湖", "凤凰", "玉塘", "马田",
-    ),
-    "大鹏新区": (
-        "葵涌", "大鹏", "南澳",
-    ),
-}
+SHENZHEN_STREETS = _geo.SHENZHEN_STREETS
 
 # Words for synthetic 社区 names: mostly real Shenzhen community / place names (some 3 chars),
 # mixed across districts; combine freely with 社区.
