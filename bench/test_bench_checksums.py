@@ -62,14 +62,6 @@ def uscc_codes(compile_s):
     return _codes(np.random.default_rng(2), N_USCC, cs._USCC_ALPHABET, cs.uscc_check_chars)
 
 
-@pytest.fixture
-def threads(request):
-    before = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(before)
-
-
 def _run(benchmark, func, data, threads, compile_s, name):
     result = benchmark.pedantic(func, args=(data,), rounds=15, iterations=1, warmup_rounds=1)
     assert result.shape == (len(data),) and 0.85 < result.mean() < 0.95

@@ -89,14 +89,6 @@ def date_values(first_call_s) -> pa.Array:
     return pa.array(out, pa.string())
 
 
-@pytest.fixture
-def threads(request):
-    before = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(before)
-
-
 def _run(benchmark, fn, values, threads, first_call_s, name):
     out = benchmark.pedantic(fn, args=(values,), rounds=5, iterations=1, warmup_rounds=1)
     assert all(len(v) == len(values) for v in out.values())

@@ -70,14 +70,6 @@ def ids(compile_s) -> pa.Array:
     return _realistic_ids(np.random.default_rng(3), N)
 
 
-@pytest.fixture
-def threads(request):
-    before = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(before)
-
-
 @pytest.mark.parametrize("threads", THREADS, indirect=True)
 def test_bench_standardize_id_number(benchmark, ids, threads, compile_s):
     benchmark.group = f"standardize_id_number {N:,}"

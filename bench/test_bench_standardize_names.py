@@ -93,14 +93,6 @@ def company_names(setup_seconds) -> pa.Array:
     return pa.array(name.tolist(), pa.string())
 
 
-@pytest.fixture
-def threads(request):
-    before = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(before)
-
-
 def _report(benchmark, n, threads, setup_seconds, compile_key):
     best = benchmark.stats.stats.min
     benchmark.extra_info.update(

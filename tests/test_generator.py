@@ -21,21 +21,11 @@ from weft.bench.gen.exam import FULL_SCALE_PERSONS, FULL_SCALE_REGISTRANTS
 from weft.linkage.regions import load_divisions
 
 from . import naive
+from .generated import ID_COLUMNS
 
 PERSONS = 6_000
 CHUNK = 2_500  # three chunks, the last one partial
 
-# identifier columns: source -> [(column, role)]
-ID_COLUMNS = {
-    "gongan_renkou": [("公民身份号码", "resident")],
-    "juzhuzheng": [("证件号码", "holder")],
-    "shebao_canbao": [("证件号码", "insured")],
-    "jiaoyu_xueji": [("身份证件号", "student"), ("监护人证件号", "guardian")],
-    "weijian_jiuzhen": [("证件号码", "patient")],
-    "zhujian_zulin": [("出租人证件号码", "landlord"), ("承租人证件号码", "tenant")],
-    "shichang_qiye": [("法定代表人证件号码", "legal_rep")],
-    "minzheng_hunyin": [("男方身份证件号码", "husband"), ("女方身份证件号码", "wife")],
-}
 USCC_COLUMNS = {"shebao_canbao": ("统一社会信用代码", "employer"), "shichang_qiye": ("统一社会信用代码", "company")}
 HOUSE_CODE_COLUMNS = {"juzhuzheng": ("房屋编码", "residence"), "zhujian_zulin": ("房屋编码", "house")}
 

@@ -24,6 +24,7 @@ from weft.linkage.standardize import ids as S
 from weft.linkage.standardize import quality
 
 from . import naive
+from .generated import ID_COLUMNS as GEN_ID_COLUMNS
 
 TODAY = datetime.date(2026, 6, 1)  # the generator's REF_DAY
 KNOWN = set(load_divisions().code.tolist())
@@ -596,16 +597,6 @@ def test_house_code_layout():
 # ------------------------------------------------------------------------------ generator
 
 
-ID_COLUMNS_BY_SOURCE = {
-    "gongan_renkou": [("公民身份号码", "resident")],
-    "juzhuzheng": [("证件号码", "holder")],
-    "shebao_canbao": [("证件号码", "insured")],
-    "jiaoyu_xueji": [("身份证件号", "student"), ("监护人证件号", "guardian")],
-    "weijian_jiuzhen": [("证件号码", "patient")],
-    "zhujian_zulin": [("出租人证件号码", "landlord"), ("承租人证件号码", "tenant")],
-    "shichang_qiye": [("法定代表人证件号码", "legal_rep")],
-    "minzheng_hunyin": [("男方身份证件号码", "husband"), ("女方身份证件号码", "wife")],
-}
 REPAIRABLE = {"lower_x", "fullwidth", "spaces", "legacy15"}
 _ID_OUT = ("id_number", "id_number_q", "id_body17", "id_key15")
 
@@ -645,7 +636,7 @@ def id_recovery_rates(city: Path) -> dict[str, dict]:
     """Per combination of ID corruptions in a generated city: how many values, the share repaired
     to the truth, the shares whose ``id_body17`` / ``id_key15`` equal the truth's, the share that
     came out as a different valid number, and the quality codes seen."""
-    rows = _mentions(city, "id_number", ID_COLUMNS_BY_SOURCE, "id_number", "persons.parquet", "person_id")
+    rows = _mentions(city, "id_number", GEN_ID_COLUMNS, "id_number", "persons.parquet", "person_id")
     out = _ids(pa.array([r[1] for r in rows], pa.string()))
     acc = defaultdict(lambda: {"n": 0, "repaired_to_truth": 0, "body17": 0, "key15": 0,
                                "wrong_valid": 0, "q": Counter()})
@@ -662,7 +653,7 @@ def id_recovery_rates(city: Path) -> dict[str, dict]:
 
 
 def test_generator_id_numbers(city):
-    rows = _mentions(city, "id_number", ID_COLUMNS_BY_SOURCE, "id_number", "persons.parquet", "person_id")
+    rows = _mentions(city, "id_number", GEN_ID_COLUMNS, "id_number", "persons.parquet", "person_id")
     out = _ids(pa.array([r[1] for r in rows], pa.string()))
     assert len(rows) > 10_000
     wrong_valid = []
