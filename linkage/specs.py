@@ -34,7 +34,7 @@ A bad spec fails here, before any data is read, with the file and the key that i
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [

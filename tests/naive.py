@@ -260,7 +260,6 @@ def std_house_code(value: str | None, known_regions: set[int], width: int = 25, 
 # readings, transliteration characters) are data and are imported, not restated.
 import functools  # noqa: E402
 import re  # noqa: E402
-import unicodedata  # noqa: E402
 
 NAME_DOTS = "\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\u2e31\u318d\u16eb\u2e33\u1427"
 NAME_HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2e3a\u2e3b"

@@ -17,7 +17,7 @@ from weft.core.checksums import gs15_check_chars, orgcode_check_chars, uscc_chec
 from . import tables as T
 from .city import DISTRICT_NAMES, City
 from .corrupt import CorruptionConfig, Corruptor
-from .people import CHILD, FEMALE, GRANDPARENT, HEAD, MALE, REF_DAY, SPOUSE, Persons, birth_year
+from .people import CHILD, FEMALE, HEAD, MALE, REF_DAY, SPOUSE, Persons, birth_year
 from .render import addresses, dates
 from .rng import chunk_rng
 from .text import ascii_strings, num

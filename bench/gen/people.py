@@ -17,7 +17,7 @@ from weft.linkage.regions import OPEN_END, Divisions
 from . import tables as T
 from .city import City
 from .rng import Weighted, chunk_rng
-from .text import EPOCH, days_of
+from .text import days_of
 
 __all__ = ["Persons", "IdRegistry", "make_persons", "REF_DAY", "HEAD", "SPOUSE", "CHILD", "GRANDPARENT"]
 

@@ -6,7 +6,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import tables as T
 from .city import City
 from .corrupt import Corruptor
 from .text import DATE_FORMATS, cat, fmt_date, fmt_dates, lookup, num
