@@ -167,10 +167,13 @@ def _digits_matrix(values: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
-def id_numbers(region: np.ndarray, birth: np.ndarray, seq: np.ndarray) -> np.ndarray:
-    """Canonical 18-character ID numbers (object array) from region, birth day and sequence."""
-    ymd = _yyyymmdd(birth)
-    body = region.astype(np.uint64) * np.uint64(10**11) + ymd.astype(np.uint64) * np.uint64(1000) + seq.astype(np.uint64)
+def _id_body(region: np.ndarray, ymd: np.ndarray, seq: np.ndarray) -> np.ndarray:
+    """The 17-digit body (region, YYYYMMDD, sequence) as one uint64."""
+    return region.astype(np.uint64) * np.uint64(10**11) + ymd.astype(np.uint64) * np.uint64(1000) + seq.astype(np.uint64)
+
+
+def id_numbers(body: np.ndarray) -> np.ndarray:
+    """Canonical 18-character ID numbers (object array) from 17-digit bodies."""
     mat = np.empty((len(body), 18), dtype=np.uint8)
     mat[:, :17] = _digits_matrix(body, 17)
     mat[:, 17] = ric_check_chars(mat[:, :17])
@@ -330,7 +333,7 @@ def make_persons(
     # ---------------------------------------------------------------- ID numbers (unique)
     seq = 2 * rng.integers(0, 500, n) + (gender == MALE)
     ymd = _yyyymmdd(birth)
-    body = region.astype(np.uint64) * np.uint64(10**11) + ymd.astype(np.uint64) * np.uint64(1000) + seq.astype(np.uint64)
+    body = _id_body(region, ymd, seq)
     for _ in range(200):
         order = np.argsort(body, kind="stable")
         sb = body[order]
@@ -341,11 +344,11 @@ def make_persons(
             break
         k = int(bad.sum())
         seq[bad] = 2 * rng.integers(0, 500, k) + (gender[bad] == MALE)
-        body[bad] = region[bad].astype(np.uint64) * np.uint64(10**11) + ymd[bad].astype(np.uint64) * np.uint64(1000) + seq[bad].astype(np.uint64)
+        body[bad] = _id_body(region[bad], ymd[bad], seq[bad])
     else:  # pragma: no cover - needs ~500 people born on one day in one county
         raise RuntimeError("could not draw unique ID numbers")
     registry.add(body)
-    id18 = id_numbers(region, birth, seq)
+    id18 = id_numbers(body)
 
     # ---------------------------------------------------------------- names
     all_sur = tuple(T.SURNAMES) + tuple(T.COMPOUND_SURNAMES)
@@ -453,7 +456,7 @@ def make_persons(
             place = ""
         h_addr[i] = f"{place}{tw[twn[i]]}镇{vw[vil[i]]}{vs[vsx[i]]}{grp[i]}组{hno[i]}号"
     hukou[:] = h_addr[hh_local]
-    extra = {"is_twin": is_twin, "h_start": h_start, "hh_local": hh_local, "given": given}
+    extra = {"is_twin": is_twin}
 
     # ---------------------------------------------------------------- jobs
     emp = (age >= 18) & (age < np.where(gender == MALE, 60, 55)) & (rng.random(n) < 0.78)
