@@ -715,3 +715,251 @@ def std_gender(value: str | None, id_gender: int = 0) -> tuple[int, int]:
     if id_gender in (1, 2) and id_gender != g:
         return g, 4
     return g, (0 if value in _GENDER or value in _GENDER_UNKNOWN else 1)
+
+
+# ============================================================================ comparators
+# References for weft.core.compare, one pair at a time, from the level definitions in its module
+# docstring: Python sets, datetime and math.isclose do the work. Jaro(-Winkler) and the edit
+# distances have rapidfuzz and jellyfish as oracles instead. None stands for a null side.
+import datetime as _cmp_dt  # noqa: E402
+import math as _cmp_math  # noqa: E402
+
+_CMP_EPOCH = _cmp_dt.date(1970, 1, 1)
+
+
+def cmp_qgrams(s: str, q: int) -> set[str]:
+    if not s:
+        return set()
+    if len(s) < q:
+        return {s}
+    return {s[i:i + q] for i in range(len(s) - q + 1)}
+
+
+def cmp_qgram_jaccard(a: str, b: str, q: int = 2) -> float:
+    ga, gb = cmp_qgrams(a, q), cmp_qgrams(b, q)
+    if not ga and not gb:
+        return 1.0
+    return len(ga & gb) / len(ga | gb)
+
+
+def cmp_set_overlap(a, b) -> float:
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def cmp_date_level(a: int | None, b: int | None, within_days: int) -> int:
+    if a is None or b is None:
+        return 0
+    da = _CMP_EPOCH + _cmp_dt.timedelta(days=a)
+    db = _CMP_EPOCH + _cmp_dt.timedelta(days=b)
+    if da == db:
+        return 5
+    try:
+        swapped = _cmp_dt.date(da.year, da.day, da.month)
+    except ValueError:
+        swapped = None
+    if da.day != da.month and swapped == db:
+        return 4
+    if abs((da - db).days) <= within_days:
+        return 3
+    return 2 if da.year == db.year else 1
+
+
+def _cmp_one_edit(a: str, b: str) -> int:
+    """Equal lengths: 1 one substitution, 2 one adjacent transposition, 0 neither."""
+    if len(a) != len(b):
+        return 0
+    if sum(x != y for x, y in zip(a, b)) == 1:
+        return 1
+    if any(a[:i] + a[i + 1] + a[i] + a[i + 2:] == b for i in range(len(a) - 1)) and a != b:
+        return 2
+    return 0
+
+
+def cmp_id_level(a: str | None, b: str | None) -> int:
+    if a is None or b is None:
+        return 0
+    if a == b:
+        return 6
+    if sorted((len(a), len(b))) == [15, 18]:
+        old, new = (a, b) if len(a) == 15 else (b, a)
+        if new[:6] + new[8:17] == old:
+            return 5
+    if len(a) == len(b) == 18 and a[:17] == b[:17]:
+        return 4
+    return {1: 3, 2: 2, 0: 1}[_cmp_one_edit(a, b)]
+
+
+def cmp_phone_level(a: str | None, b: str | None) -> int:
+    if a is None or b is None:
+        return 0
+    if a == b:
+        return 3
+    return 2 if _cmp_one_edit(a, b) else 1
+
+
+def cmp_address_level(a: tuple, b: tuple) -> int:
+    """a, b: (district, street, community, building, house) keys, 0 = unknown."""
+    if any(r[0] == 0 and r[3] == 0 and r[4] == 0 for r in (a, b)):
+        return 0
+
+    def same(k):
+        return a[k] != 0 and a[k] == b[k]
+
+    if a[0] != 0 and b[0] != 0 and a[0] != b[0]:
+        return 1
+    found = [1]
+    if same(4):
+        found.append(5)
+    if same(3):
+        found.append(4)
+    if same(1) or same(2):
+        found.append(3)
+    if same(0):
+        found.append(2)
+    return max(found)
+
+
+def cmp_number_level(x: float, y: float, rel_tol: float) -> int:
+    if _cmp_math.isnan(x) or _cmp_math.isnan(y):
+        return 0
+    if x == y:
+        return 3
+    return 2 if _cmp_math.isclose(x, y, rel_tol=rel_tol, abs_tol=0.0) else 1
+
+
+# ============================================================================ hashing, MinHash, blocking, union-find
+# References for weft.core.hashing, .minhash, .blocking and .unionfind: Python ints masked to 64 or 32
+# bits for the hash formulas (restated from the module docstrings, one string at a time), dicts and
+# itertools for blocking, breadth-first search and explicit member sets for components.
+import collections as _collections  # noqa: E402
+import itertools as _itertools  # noqa: E402
+
+_U64 = (1 << 64) - 1
+_U32 = (1 << 32) - 1
+_GOLDEN64 = 0x9E3779B97F4A7C15
+
+
+def splitmix64(x: int) -> int:
+    """splitmix64's finaliser."""
+    x &= _U64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _U64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _U64
+    return x ^ (x >> 31)
+
+
+def row_hash64(s: str | None) -> int:
+    """FNV-1a 64 with one step per code point, then mix64; None -> 0, never 0 otherwise."""
+    if s is None:
+        return 0
+    h = 0xCBF29CE484222325
+    for ch in s:
+        h = ((h ^ ord(ch)) * 0x100000001B3) & _U64
+    return splitmix64(h) or 1
+
+
+def combine_hash64(a: int, b: int) -> int:
+    if a == 0 or b == 0:
+        return 0
+    return splitmix64(splitmix64(a + _GOLDEN64) ^ b) or 1
+
+
+def shingle_hash32(s: str) -> int:
+    """FNV-1a 32 stepping once per code point (not per byte); the hashfunc given to datasketch."""
+    h = 0x811C9DC5
+    for ch in s:
+        h = ((h ^ ord(ch)) * 0x01000193) & _U32
+    return h
+
+
+def qgram_shingles(s: str | None, q: int) -> set[str]:
+    if not s:
+        return set()
+    if len(s) < q:
+        return {s}
+    return {s[i : i + q] for i in range(len(s) - q + 1)}
+
+
+def lsh_band_key(sig_row, band: int, rows: int) -> int:
+    """Band key of one signature row (a sequence of ints); 0 when every value is 2**32-1."""
+    if all(int(v) == _U32 for v in sig_row):
+        return 0
+    h = splitmix64((band + 1) * _GOLDEN64)
+    for v in sig_row[band * rows : (band + 1) * rows]:
+        h = splitmix64(h ^ int(v))
+    return h or 1
+
+
+def key_groups(keys) -> list[tuple[int, list[int]]]:
+    """[(key, rows ascending)] for every non-zero key, keys ascending."""
+    groups = _collections.defaultdict(list)
+    for i, k in enumerate(keys):
+        if int(k) != 0:
+            groups[int(k)].append(i)
+    return sorted(groups.items())
+
+
+def key_star_edges(keys) -> list[tuple[int, int]]:
+    return [(rows[0], r) for _, rows in key_groups(keys) for r in rows[1:]]
+
+
+def key_block_pairs(keys, cap: int, window: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(pairs in output order, [(key, size)] of groups larger than cap)."""
+    pairs, big = [], []
+    for key, rows in key_groups(keys):
+        if len(rows) <= cap:
+            pairs.extend(_itertools.combinations(rows, 2))
+        else:
+            big.append((key, len(rows)))
+            for p, r in enumerate(rows):
+                pairs.extend((r, r2) for r2 in rows[p + 1 : p + 1 + window])
+    return pairs, big
+
+
+def unique_pairs(left, right) -> list[tuple[int, int]]:
+    return sorted({(min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(left, right) if a != b})
+
+
+def cc_labels(n: int, left, right) -> list[int]:
+    """Label = smallest node of the component, by breadth-first search from each unlabelled node."""
+    adj = [[] for _ in range(n)]
+    for a, b in zip(left, right):
+        adj[int(a)].append(int(b))
+        adj[int(b)].append(int(a))
+    labels = [-1] * n
+    for s in range(n):
+        if labels[s] >= 0:
+            continue
+        labels[s] = s
+        todo = [s]
+        while todo:
+            for v in adj[todo.pop()]:
+                if labels[v] < 0:
+                    labels[v] = s
+                    todo.append(v)
+    return labels
+
+
+def cc_constrained(n: int, left, right, strong) -> tuple[list[int], list[bool]]:
+    """Edges in order over explicit member sets: refuse a merge whose two sides hold two
+    different non-zero strong keys among their members."""
+    comp = list(range(n))  # node -> component id
+    members = {i: {i} for i in range(n)}
+    refused = []
+    for a, b in zip(left, right):
+        ca, cb = comp[int(a)], comp[int(b)]
+        if ca == cb:
+            refused.append(False)
+            continue
+        keys = {int(strong[m]) for m in members[ca] | members[cb]} - {0}
+        if len(keys) > 1:
+            refused.append(True)
+            continue
+        refused.append(False)
+        for m in members[cb]:
+            comp[m] = ca
+        members[ca] |= members.pop(cb)
+    labels = [min(members[comp[i]]) for i in range(n)]
+    return labels, refused

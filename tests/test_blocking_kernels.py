@@ -1,0 +1,423 @@
+"""weft.core.hashing, .minhash, .blocking and .unionfind vs tests/naive.py and datasketch."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from weft.core import blocking, hashing, minhash, unionfind
+
+from . import naive
+
+MAX32 = 2**32 - 1
+# Han (BMP and astral: 𠀀 U+20000, 𠮷 U+20BB7), ext-A 䶵, 〇, full-width digits, ASCII
+CJK = "北京市朝阳区建国路号楼单元室海淀中关村大街道东西南北一二三"
+RARE = "𠀀𠮷䶵〇１２"
+ASCII = "abcXYZ019-# "
+
+
+def csr(strings):
+    """(codes, offsets, valid) of a list of str | None."""
+    lens = [0 if s is None else len(s) for s in strings]
+    offsets = np.zeros(len(strings) + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    codes = np.fromiter((ord(c) for s in strings if s for c in s), dtype=np.uint32, count=int(offsets[-1]))
+    return codes, offsets, np.array([s is not None for s in strings], dtype=bool)
+
+
+def random_strings(rng, n, max_len=30):
+    pools = [CJK, CJK + RARE, ASCII, CJK + ASCII + RARE]
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.05:
+            out.append(None)
+        elif r < 0.10:
+            out.append("")
+        else:
+            pool = pools[rng.integers(len(pools))]
+            out.append("".join(rng.choice(list(pool), rng.integers(1, max_len))))
+    return out
+
+
+def near_duplicates(rng, n_base, copies):
+    """Base strings plus copies with one or two characters replaced: plenty of partial band hits."""
+    base = [s for s in random_strings(rng, n_base, 24) if s]
+    out = []
+    for s in base:
+        out.append(s)
+        for _ in range(copies):
+            t = list(s)
+            for _ in range(rng.integers(1, 3)):
+                t[rng.integers(len(t))] = rng.choice(list(CJK))
+            out.append("".join(t))
+    return out + [None, ""]
+
+
+# ---------------------------------------------------------------------------------------- hashing
+
+
+def test_hash_rows_matches_reference():
+    strings = random_strings(np.random.default_rng(1), 600) + [None, "", "a", "\0", "𠀀", "a\0"]
+    got = hashing.hash_rows(*csr(strings))
+    assert got.dtype == np.uint64
+    assert got.tolist() == [naive.row_hash64(s) for s in strings]
+
+
+def test_hash_rows_contract():
+    rng = np.random.default_rng(2)
+    strings = random_strings(rng, 3000, 8) + ["", "", None]
+    got = hashing.hash_rows(*csr(strings))
+    valid = np.array([s is not None for s in strings])
+    assert (got[~valid] == 0).all() and (got[valid] != 0).all()
+    by_string = {}
+    for s, h in zip(strings, got.tolist()):
+        if s is not None:
+            assert by_string.setdefault(s, h) == h  # equal strings, equal hashes
+    assert len(set(by_string.values())) == len(by_string)  # distinct strings, distinct hashes
+
+
+def test_hash_rows_reads_only_its_offsets():
+    strings = random_strings(np.random.default_rng(3), 40)
+    codes, offsets, valid = csr(strings)
+    full = hashing.hash_rows(codes, offsets, valid)
+    part = hashing.hash_rows(codes, offsets[10:21], valid[10:20])  # offsets need not start at 0
+    assert np.array_equal(part, full[10:20])
+    ro = codes.copy()
+    ro.flags.writeable = False
+    assert np.array_equal(hashing.hash_rows(ro, offsets, valid), full)
+
+
+def test_hash_rows_edges():
+    assert len(hashing.hash_rows(np.empty(0, np.uint32), np.zeros(1, np.int64), np.empty(0, bool))) == 0
+    with pytest.raises(ValueError):
+        hashing.hash_rows(np.zeros(3, np.uint32), np.array([0, 2, 1]), np.ones(2, bool))
+    with pytest.raises(ValueError):
+        hashing.hash_rows(np.zeros(3, np.uint32), np.array([0, 4]), np.ones(1, bool))
+    with pytest.raises(ValueError):
+        hashing.hash_rows(np.zeros(3, np.uint32), np.array([0, 3]), np.ones(2, bool))
+
+
+def test_combine_and_mix64():
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 2**64, 500, dtype=np.uint64, endpoint=False)
+    b = rng.integers(0, 2**64, 500, dtype=np.uint64, endpoint=False)
+    a[:20] = 0
+    b[10:30] = 0
+    got = hashing.combine(a, b)
+    assert got.tolist() == [naive.combine_hash64(int(x), int(y)) for x, y in zip(a, b)]
+    assert (got[:30] == 0).all() and (got[30:] != 0).all()
+    assert not np.array_equal(got[30:], hashing.combine(b, a)[30:])  # ordered pairs
+    for x in [0, 1, 2**63, 2**64 - 1, *a[20:40].tolist()]:
+        assert int(hashing.mix64(np.uint64(x))) == naive.splitmix64(x)
+    with pytest.raises(ValueError):
+        hashing.combine(a, b[:-1])
+
+
+# ---------------------------------------------------------------------------------------- MinHash
+
+
+def _datasketch_minhash(s, q, template):
+    m = MinHash(template.num_perm, template.seed, hashfunc=naive.shingle_hash32,
+                permutations=template.permutations, scheme=template.scheme)
+    for sh in naive.qgram_shingles(s, q):
+        m.update(sh)
+    return m
+
+
+def test_shingle_hash32_matches_reference():
+    strings = [s for s in random_strings(np.random.default_rng(5), 200) if s] + ["\0", "𠀀𠮷"]
+    codes, offsets, _ = csr(strings)
+    for i, s in enumerate(strings):
+        for j in range(len(s)):
+            for m in (1, 2, 3):
+                if j + m <= len(s):
+                    got = minhash.shingle_hash32(codes, offsets[i] + j, offsets[i] + j + m)
+                    assert int(got) == naive.shingle_hash32(s[j : j + m])
+
+
+@pytest.mark.parametrize("scheme", minhash.SCHEMES)
+@pytest.mark.parametrize("num_perm,seed", [(1, 1), (32, 1), (128, 42), (64, 2**31)])
+def test_permutations_match_datasketch(scheme, num_perm, seed):
+    a, b = minhash.permutations(num_perm, seed, scheme)
+    ref_a, ref_b = MinHash(num_perm, seed, scheme=scheme).permutations
+    assert a.dtype == ref_a.dtype and b.dtype == ref_b.dtype
+    assert np.array_equal(a, ref_a) and np.array_equal(b, ref_b)
+
+
+def test_permutations_default_is_datasketch_default():
+    a, b = minhash.permutations(16, 3)
+    ref = MinHash(16, 3).permutations
+    assert np.array_equal(a, ref[0]) and np.array_equal(b, ref[1])
+
+
+@pytest.mark.parametrize("scheme", minhash.SCHEMES)
+@pytest.mark.parametrize("q", [2, 3])
+@pytest.mark.parametrize("num_perm", [32, 128])
+def test_signatures_match_datasketch(scheme, q, num_perm):
+    rng = np.random.default_rng(num_perm * 10 + q)
+    strings = random_strings(rng, 300) + [None, "", "北", "北京", "北京市", "ab", "𠀀"]
+    template = MinHash(num_perm, seed=7, scheme=scheme)
+    a, b = template.permutations
+    sig = minhash.signatures(*csr(strings), q, a, b, scheme=scheme)
+    assert sig.dtype == np.uint32 and sig.shape == (len(strings), num_perm)
+    ref = np.array([_datasketch_minhash(s, q, template).hashvalues for s in strings]).astype(np.uint64)
+    assert np.array_equal(sig.astype(np.uint64), ref)
+    empty = np.array([not s for s in strings])
+    assert (sig[empty] == MAX32).all() and not (sig[~empty] == MAX32).all(axis=1).any()
+
+
+def test_signatures_edges():
+    a, b = minhash.permutations(8, 1)
+    assert minhash.signatures(np.empty(0, np.uint32), np.zeros(1, np.int64), np.empty(0, bool), 2, a, b).shape == (0, 8)
+    codes, offsets, valid = csr(["北京市", "海淀"])
+    with pytest.raises(ValueError):
+        minhash.signatures(codes, offsets, valid, 0, a, b)
+    with pytest.raises(ValueError):
+        minhash.signatures(codes, offsets, valid, 2, a, b, scheme="affine64")
+    la, lb = minhash.permutations(8, 1, "legacy")
+    with pytest.raises(ValueError):  # legacy parameters under the affine32 scheme
+        minhash.signatures(codes, offsets, valid, 2, la, lb)
+    with pytest.raises(ValueError):
+        minhash.signatures(codes, offsets, valid, 2, a + np.uint32(1), b)  # even a
+    with pytest.raises(ValueError):
+        minhash.signatures(codes, offsets, valid, 2, a, b[:-1])
+
+
+def test_band_keys_match_reference():
+    rng = np.random.default_rng(6)
+    sig = rng.integers(0, 2**32, (50, 12), dtype=np.uint32)
+    sig[3] = MAX32
+    sig[4, 1:] = MAX32  # one real value is enough to be a signature
+    got = minhash.band_keys(sig, 5, 2)
+    assert got.shape == (50, 5) and got.dtype == np.uint64
+    assert got.tolist() == [[naive.lsh_band_key(row.tolist(), j, 2) for j in range(5)] for row in sig]
+    assert (got[3] == 0).all() and (np.delete(got, 3, axis=0) != 0).all()
+    with pytest.raises(ValueError):
+        minhash.band_keys(sig, 5, 3)  # 15 > 12 columns
+
+
+def test_band_keys_equal_iff_slices_equal():
+    rng = np.random.default_rng(7)
+    bands, rows = 8, 3
+    # values from {0, 1}: about 1/8 of all row pairs share any given band by chance
+    sig = rng.integers(0, 2, (1500, 26), dtype=np.uint32)
+    sig[rng.integers(0, 1500, 300)] = sig[rng.integers(0, 1500, 300)]  # planted duplicates
+    sig[::97] = MAX32
+    keys = minhash.band_keys(sig, bands, rows)
+    null = (sig == MAX32).all(axis=1)
+    assert (keys[null] == 0).all() and (keys[~null] != 0).all()
+    for j in range(bands):
+        slice_of_key = {}
+        key_of_slice = {}
+        for i in np.flatnonzero(~null):
+            sl = tuple(sig[i, j * rows : (j + 1) * rows])
+            assert key_of_slice.setdefault(sl, keys[i, j]) == keys[i, j]
+            assert slice_of_key.setdefault(keys[i, j], sl) == sl
+    per_band = [set(keys[~null, j].tolist()) for j in range(bands)]
+    assert sum(map(len, per_band)) == len(set().union(*per_band))  # bands never share a key
+
+
+@pytest.mark.parametrize("scheme", minhash.SCHEMES)
+@pytest.mark.parametrize("num_perm,bands,rows", [(32, 16, 2), (32, 5, 6), (128, 32, 4)])
+def test_band_keys_candidates_match_datasketch_lsh(scheme, num_perm, bands, rows):
+    rng = np.random.default_rng(num_perm + bands)
+    strings = near_duplicates(rng, 60, 3)
+    template = MinHash(num_perm, seed=11, scheme=scheme)
+    a, b = template.permutations
+    keys = minhash.band_keys(minhash.signatures(*csr(strings), 2, a, b, scheme=scheme), bands, rows)
+    # ours: rows sharing any non-zero band key (one flat blocking over all bands)
+    flat = keys.ravel()
+    order, starts = blocking.group_by_key(flat)
+    ours = {i: set() for i in range(len(strings))}
+    for g in range(len(starts) - 1):
+        members = {int(x) // bands for x in order[starts[g] : starts[g + 1]]}
+        for i in members:
+            ours[i] |= members
+    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
+    sketches = [_datasketch_minhash(s, 2, template) for s in strings]
+    for i, s in enumerate(strings):
+        if s:  # datasketch would put every empty sketch in one bucket: ours gives them no key
+            lsh.insert(i, sketches[i])
+    hits = 0
+    for i, s in enumerate(strings):
+        want = set(lsh.query(sketches[i])) if s else set()
+        assert ours[i] == want, i
+        hits += len(want) > 1
+    assert hits > len(strings) // 4  # the data really exercises partial matches
+
+
+# ---------------------------------------------------------------------------------------- blocking
+
+
+def random_keys(rng, n, n_keys, zero_share=0.2, big=0):
+    """Keys from a small pool (many small groups, high-bit values included), zeros, one big group."""
+    pool = rng.integers(1, 2**64, n_keys, dtype=np.uint64, endpoint=False)
+    pool[: n_keys // 3] >>= np.uint64(40)  # small values too
+    keys = pool[rng.integers(0, n_keys, n)]
+    keys[rng.random(n) < zero_share] = 0
+    keys[rng.choice(n, big, replace=False)] = np.uint64(2**63 + 5)
+    return keys
+
+
+KEY_CASES = {
+    "small_groups_and_big": lambda rng: random_keys(rng, 2000, 600, big=150),
+    "all_equal": lambda rng: np.full(80, 42, dtype=np.uint64),
+    "all_zero": lambda rng: np.zeros(50, dtype=np.uint64),
+    "empty": lambda rng: np.empty(0, dtype=np.uint64),
+    "singletons": lambda rng: np.arange(1, 200, dtype=np.uint64),
+    "one_row": lambda rng: np.array([7], dtype=np.uint64),
+}
+
+
+@pytest.mark.parametrize("case", KEY_CASES)
+def test_group_by_key_and_star_edges(case):
+    keys = KEY_CASES[case](np.random.default_rng(8))
+    order, starts = blocking.group_by_key(keys)
+    groups = naive.key_groups(keys)
+    assert order.dtype == np.int64 and starts.dtype == np.int64
+    assert [(int(keys[order[s]]), order[s:e].tolist()) for s, e in itertools.pairwise(starts)] == groups
+    assert starts[0] == 0 and starts[-1] == len(order)
+    left, right = blocking.star_edges(keys)
+    assert left.dtype == np.int64 and right.dtype == np.int64
+    assert list(zip(left.tolist(), right.tolist())) == naive.key_star_edges(keys)
+    assert (left < right).all()
+
+
+@pytest.mark.parametrize("shift", [0, 20, 56])
+def test_group_by_key_matches_numpy_stable_argsort(shift):
+    # the radix sort skips digits where all keys agree: vary which bytes carry the differences
+    rng = np.random.default_rng(shift)
+    keys = rng.integers(0, 3000, 100_000).astype(np.uint64) << np.uint64(shift)
+    order, starts = blocking.group_by_key(keys)
+    nz = np.flatnonzero(keys)
+    assert np.array_equal(order, nz[np.argsort(keys[nz], kind="stable")])
+    assert np.array_equal(np.diff(starts), np.unique(keys[nz], return_counts=True)[1])
+
+
+@pytest.mark.parametrize("case", KEY_CASES)
+@pytest.mark.parametrize("cap,window", [(50, 3), (1, 0), (1, 1), (10_000, 5), (5, 1000)])
+def test_block_pairs(case, cap, window):
+    keys = KEY_CASES[case](np.random.default_rng(9))
+    left, right, big_keys, big_sizes = blocking.block_pairs(keys, cap, window)
+    pairs, big = naive.key_block_pairs(keys, cap, window)
+    assert left.dtype == right.dtype == big_sizes.dtype == np.int64 and big_keys.dtype == np.uint64
+    assert list(zip(left.tolist(), right.tolist())) == pairs
+    assert list(zip(big_keys.tolist(), big_sizes.tolist())) == big
+    assert (left < right).all()
+
+
+def test_block_pairs_rejects_bad_parameters():
+    with pytest.raises(ValueError):
+        blocking.block_pairs(np.ones(3, np.uint64), 0, 1)
+    with pytest.raises(ValueError):
+        blocking.block_pairs(np.ones(3, np.uint64), 2, -1)
+    with pytest.raises(TypeError):
+        blocking.block_pairs(np.ones(3, np.float64), 2, 1)
+
+
+def test_dedup_pairs():
+    rng = np.random.default_rng(10)
+    left = rng.integers(0, 60, 3000)
+    right = rng.integers(0, 60, 3000)
+    got_l, got_r = blocking.dedup_pairs(left, right)
+    assert got_l.dtype == got_r.dtype == np.int64
+    assert list(zip(got_l.tolist(), got_r.tolist())) == naive.unique_pairs(left, right)
+    top = np.array([2**32 - 1, 0, 5, 2**32 - 1], dtype=np.uint64)
+    bottom = np.array([0, 2**32 - 1, 5, 3], dtype=np.int64)
+    assert [x.tolist() for x in blocking.dedup_pairs(top, bottom)] == [[0, 3], [2**32 - 1, 2**32 - 1]]
+    assert [len(x) for x in blocking.dedup_pairs(np.empty(0, np.int64), np.empty(0, np.int64))] == [0, 0]
+    with pytest.raises(ValueError):
+        blocking.dedup_pairs(np.array([0]), np.array([2**32]))
+    with pytest.raises(ValueError):
+        blocking.dedup_pairs(np.array([-1]), np.array([3]))
+    with pytest.raises(ValueError):
+        blocking.dedup_pairs(np.array([1, 2]), np.array([3]))
+
+
+# ---------------------------------------------------------------------------------------- union-find
+
+
+def random_graph(rng, n, m):
+    left = rng.integers(0, max(n, 1), m)
+    right = rng.integers(0, max(n, 1), m)
+    if m:
+        right[: m // 10] = left[: m // 10]  # self loops
+        left[m // 2 : m // 2 + m // 10] = left[: m // 10]  # duplicates, some reversed
+        right[m // 2 : m // 2 + m // 10] = right[: m // 10]
+    return left, right
+
+
+@pytest.mark.parametrize("n,m", [(0, 0), (1, 0), (1, 3), (10, 0), (10, 6), (300, 150), (300, 400), (2000, 2500)])
+def test_components(n, m):
+    left, right = random_graph(np.random.default_rng(n + m), n, m)
+    got = unionfind.components(n, left, right)
+    assert got.dtype == np.int64 and got.shape == (n,)
+    assert got.tolist() == naive.cc_labels(n, left, right)
+    perm = np.random.default_rng(0).permutation(m)
+    assert np.array_equal(unionfind.components(n, right[perm], left[perm]), got)
+
+
+@pytest.mark.parametrize("n,m", [(0, 0), (1, 2), (10, 8), (300, 200), (300, 600), (2000, 3000)])
+def test_constrained_components(n, m):
+    rng = np.random.default_rng(n * 7 + m)
+    left, right = random_graph(rng, n, m)
+    strong = rng.integers(1, 6, n).astype(np.uint64)
+    strong[rng.random(n) < 0.8] = 0
+    labels, refused = unionfind.constrained_components(n, left, right, strong)
+    ref_labels, ref_refused = naive.cc_constrained(n, left, right, strong)
+    assert labels.dtype == np.int64 and refused.dtype == np.bool_ and refused.shape == (m,)
+    assert labels.tolist() == ref_labels and refused.tolist() == ref_refused
+    for lab in np.unique(labels):  # at most one strong key per component
+        assert len(set(strong[labels == lab].tolist()) - {0}) <= 1
+    assert np.array_equal(unionfind.constrained_components(n, left, right, np.zeros(n, np.uint64))[0],
+                          unionfind.components(n, left, right))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 12).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.integers(0, max(n - 1, 0)), st.integers(0, max(n - 1, 0))), max_size=3 * n if n else 0),
+    st.lists(st.sampled_from([0, 0, 1, 2, 2**64 - 1]), min_size=n, max_size=n),
+)))
+def test_constrained_components_property(case):
+    n, edges, strong = case
+    left = np.array([e[0] for e in edges], dtype=np.int64)
+    right = np.array([e[1] for e in edges], dtype=np.int64)
+    labels, refused = unionfind.constrained_components(n, left, right, np.array(strong, dtype=np.uint64))
+    assert (labels.tolist(), refused.tolist()) == naive.cc_constrained(n, left, right, strong)
+
+
+def test_twins_never_merge():
+    A1, A2, B1, C, D = range(5)
+    strong = np.array([0xA, 0xA, 0xB, 0, 0], dtype=np.uint64)
+    # sorted by descending score: star edge A1-A2, C-A1 (high), C-B1 (lower), then D-B1
+    left = np.array([A1, C, C, D])
+    right = np.array([A2, A1, B1, B1])
+    labels, refused = unionfind.constrained_components(5, left, right, strong)
+    assert labels.tolist() == [A1, A1, B1, A1, B1]
+    assert refused.tolist() == [False, False, True, False]
+    # the same edges in the other order: C joins B first, and C-A1 is the refused one
+    labels, refused = unionfind.constrained_components(5, left[[0, 2, 1, 3]], right[[0, 2, 1, 3]], strong)
+    assert labels.tolist() == [A1, A1, B1, B1, B1]
+    assert refused.tolist() == [False, False, True, False]
+    # unconstrained, the twins would be one person
+    assert unionfind.components(5, left, right).tolist() == [0] * 5
+
+
+def test_union_find_rejects_bad_input():
+    with pytest.raises(ValueError):
+        unionfind.components(3, np.array([0, 3]), np.array([1, 1]))
+    with pytest.raises(ValueError):
+        unionfind.components(3, np.array([-1]), np.array([1]))
+    with pytest.raises(ValueError):
+        unionfind.components(3, np.array([0, 1]), np.array([1]))
+    with pytest.raises(ValueError):
+        unionfind.components(-1, np.empty(0, np.int64), np.empty(0, np.int64))
+    with pytest.raises(ValueError):
+        unionfind.constrained_components(3, np.array([0]), np.array([1]), np.zeros(2, np.uint64))
