@@ -249,6 +249,17 @@ def test_bad_check_keeps_keys_and_derived_fields():
     assert got["id_region"] == [440304, 440304, 0]
 
 
+def test_folded_number_kept_for_comparison_only():
+    good = "440304200906151236"
+    vals = [good, good.lower(), good[:17] + "7", "440304200913151236", "999999200906151236",
+            good[:15] + "000", "4.40304E+17", "44030420090615123", "44030420090615123A", None, "440303850101123"]
+    got = _ids(pa.array(vals))
+    assert got["id_number_q"][:6] == [0, 0, K.BAD_CHECK, K.BAD_DATE, K.UNKNOWN_REGION, K.EXCEL_DAMAGE]
+    # the folded number survives a failed check, date or region; lost digits and junk do not
+    assert got["id_folded"] == [good, good, good[:17] + "7", "440304200913151236", "999999200906151236",
+                                None, None, None, None, None, "440303198501011239"]
+
+
 def test_today_bounds_birth_dates():
     v = "440304200906151236"
     assert _ids(pa.array([v]))["id_number_q"] == [0]

@@ -138,6 +138,10 @@ def _numbers(values: np.ndarray, keep: np.ndarray, typ: pa.DataType) -> pa.Array
 # ------------------------------------------------------------------------------- ID numbers
 
 
+# statuses whose 18 chars are all present (see K.id_number_kernel)
+_FOLDED = np.array([VALID, REPAIRED, K.BAD_CHECK, K.BAD_DATE, K.UNKNOWN_REGION], np.uint8)
+
+
 def standardize_id_number(values, *, today: datetime.date | None = None) -> dict[str, pa.Array]:
     """Resident identity numbers (GB 11643-1999, DOMAIN §1).
 
@@ -173,6 +177,7 @@ def standardize_id_number(values, *, today: datetime.date | None = None) -> dict
         "id_region": pa.array(region),
         "id_body17": _ascii(mat, (0, 17), keyed),
         "id_key15": _ascii(mat, _KEY15, keyed),
+        "id_folded": _ascii(mat, (0, 18), np.isin(status, _FOLDED)),
     }
 
 
