@@ -963,3 +963,33 @@ def cc_constrained(n: int, left, right, strong) -> tuple[list[int], list[bool]]:
         members[ca] |= members.pop(cb)
     labels = [min(members[comp[i]]) for i in range(n)]
     return labels, refused
+
+
+# ---------------------------------------------------------------------------- linkage metrics
+
+
+def link_pairwise(pred: list, true: list) -> dict:
+    """Pairwise precision / recall / F1 by enumerating every pair of mentions."""
+    tp = fp = fn = 0
+    for i in range(len(pred)):
+        for j in range(i + 1, len(pred)):
+            same_p, same_t = pred[i] == pred[j], true[i] == true[j]
+            tp += same_p and same_t
+            fp += same_p and not same_t
+            fn += same_t and not same_p
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": p, "recall": r, "f1": 0.0 if p + r == 0 else 2 * p * r / (p + r)}
+
+
+def link_bcubed(pred: list, true: list) -> dict:
+    """B-cubed precision / recall, mention by mention."""
+    n = len(pred)
+    p = r = 0.0
+    for i in range(n):
+        cluster = {j for j in range(n) if pred[j] == pred[i]}
+        entity = {j for j in range(n) if true[j] == true[i]}
+        both = len(cluster & entity)
+        p += both / len(cluster)
+        r += both / len(entity)
+    return {"precision": p / n, "recall": r / n}

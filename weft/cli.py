@@ -99,7 +99,166 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="write into a non-empty --out")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd_standardize)
+
+    lk = sub.add_parser(
+        "link",
+        help="link department files into person, entity and house identities",
+        description="Standardize the sources (or reuse --standardized), block, compare, score (Fellegi-Sunter, "
+        "m by EM, u from random pairs) and cluster under cannot-link constraints. Writes assignments.parquet, "
+        "golden_<kind>.parquet, relations.parquet, evidence_<kind>.parquet, model_<kind>.json and report.json. "
+        "--plan prints what a run would do (pairs per rule, blocking recall with --truth, estimated time).",
+    )
+    lk.add_argument("--spec", action="append", required=True, metavar="PATH",
+                    help="a spec file, a folder of *.toml specs, or 'generated' (repeatable)")
+    lk.add_argument("--data", type=Path, metavar="DIR", help="resolve the specs' relative file paths here")
+    lk.add_argument("--out", type=Path, required=True, help="output directory (must be empty unless --force)")
+    lk.add_argument("--standardized", type=Path, metavar="DIR",
+                    help="reuse a `weft standardize` output instead of standardizing again")
+    lk.add_argument("--kinds", default="person,entity,house", metavar="K,K",
+                    help="kinds to link (default person,entity,house)")
+    lk.add_argument("--model", action="append", default=[], metavar="KIND=JSON",
+                    help="score KIND with saved parameters (a model_<kind>.json of an earlier run) instead of training")
+    lk.add_argument("--survivorship", default="trust,frequency,recency", metavar="C,C",
+                    help="golden-record criteria in order (default trust,frequency,recency)")
+    lk.add_argument("--plan", action="store_true", help="print the blocking plan and estimated time; link nothing")
+    lk.add_argument("--truth", type=Path, metavar="DIR", help="with --plan: truth/ folder for blocking recall")
+    lk.add_argument("--seed", type=_seed, default=1, help="seed for u and EM sampling (default 1)")
+    lk.add_argument("--force", action="store_true", help="write into a non-empty --out")
+    lk.add_argument("--quiet", action="store_true", help="no progress output")
+    lk.set_defaults(func=_cmd_link)
+
+    ev = sub.add_parser(
+        "evaluate",
+        help="score a link run against ground truth (pairwise and B-cubed, worst errors)",
+        description="Compare a `weft link` output with truth mentions (source, record_id, role, kind, entity_id): "
+        "pairwise and B-cubed precision, recall and F1 per kind, and the worst false merges and misses.",
+    )
+    ev.add_argument("--run", type=Path, required=True, metavar="DIR", help="a `weft link` output directory")
+    ev.add_argument("--truth", type=Path, required=True, metavar="DIR",
+                    help="the generator's truth/ folder, or a mentions Parquet file")
+    ev.add_argument("--json", type=Path, metavar="FILE", help="also write the full evaluation as JSON")
+    ev.set_defaults(func=_cmd_evaluate)
     return parser
+
+
+def _load_specs_checked(args):
+    from weft.linkage.specs import SpecError, load_specs
+
+    paths = _spec_paths(args.spec)
+    if args.data is not None and not args.data.is_dir():
+        raise UsageError(f"--data: not a directory: {args.data}")
+    try:
+        specs = load_specs(paths, data_dir=args.data)
+    except SpecError as e:
+        raise UsageError(str(e)) from None
+    return specs
+
+
+def _cmd_link(args) -> int:
+    import json
+    import time
+
+    from weft.linkage.link import Model, default_config, link, load_mentions
+    from weft.linkage.link.plan import format_plan, plan_kind
+    from weft.linkage.readers import ReadError
+    from weft.linkage.specs import KINDS, SpecError
+
+    specs = _load_specs_checked(args)
+    kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    bad = [k for k in kinds if k not in KINDS]
+    if bad or not kinds:
+        raise UsageError(f"--kinds: unknown kind {bad[0] if bad else ''!r} (known: {', '.join(KINDS)})")
+    survivorship = tuple(c.strip() for c in args.survivorship.split(",") if c.strip())
+    from weft.linkage.link.outputs import CRITERIA
+
+    if not survivorship or any(c not in CRITERIA for c in survivorship):
+        raise UsageError(f"--survivorship: criteria are {', '.join(CRITERIA)}")
+    models = {}
+    for item in args.model:
+        kind, _, path = item.partition("=")
+        if kind not in KINDS or not path:
+            raise UsageError(f"--model: expected KIND=PATH with KIND one of {', '.join(KINDS)}, got {item!r}")
+        try:
+            models[kind] = Model.load(path)
+        except ValueError as e:
+            raise UsageError(f"--model: {e}") from None
+        if models[kind].kind != kind:
+            raise UsageError(f"--model: {path} holds a {models[kind].kind} model, not {kind}")
+    if args.standardized is not None and not args.standardized.is_dir():
+        raise UsageError(f"--standardized: not a directory: {args.standardized}")
+    if args.standardized is None:
+        missing = [s for s in specs if not s.file.exists()]
+        if missing:
+            raise UsageError(f"{missing[0].spec_path}: source.file: no such data file: {missing[0].file}")
+    out = args.out
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not args.force)):
+        raise UsageError(f"--out: {out} is not an empty directory (use --force)")
+    if args.truth is not None and not args.truth.exists():
+        raise UsageError(f"--truth: no such file or folder: {args.truth}")
+
+    t0 = time.perf_counter()
+
+    def progress(stage: str) -> None:
+        if not args.quiet:
+            print(f"[{time.perf_counter() - t0:7.1f} s] {stage}", file=sys.stderr, flush=True)
+
+    try:
+        if args.plan:
+            std = args.standardized
+            if std is None:
+                from weft.linkage.standardize.run import standardize_sources
+
+                std = out / "standardized"
+                progress("standardize (kept for the run: pass --standardized " + str(std) + ")")
+                standardize_sources(specs, std)
+            plans = []
+            for kind in kinds:
+                progress(f"{kind}: plan")
+                table = load_mentions(std, kind, [s.name for s in specs])
+                if table.num_rows:
+                    plans.append(plan_kind(table, default_config(kind, specs), args.truth))
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "plan.json").write_text(json.dumps(plans, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            print(format_plan(plans))
+            return 0
+        result = link(specs, out, standardized=args.standardized, kinds=kinds, models=models,
+                      survivorship=survivorship, progress=progress, seed=args.seed)
+    except (SpecError, ReadError) as e:
+        raise UsageError(str(e)) from None
+    print(format_link_summary(result))
+    return 0
+
+
+def format_link_summary(r) -> str:
+    rep = r.report
+    lines = [f"weft link: {len(rep['sources'])} sources -> {r.out}",
+             f"  time: {r.seconds:.1f} s, peak RSS {r.peak_rss_mb:,.0f} MB"]
+    for kind, k in rep["kinds"].items():
+        lines.append(f"  {kind}: {k['mentions']:,} mentions -> {rep['identities'][kind]:,} identities "
+                     f"({k['strong_edges']:,} strong edges, {k['candidate_pairs']:,} pairs scored, "
+                     f"{k['pairs_above_threshold']:,} above threshold, {k['refused_by_cannot_link']:,} refused by cannot-link)")
+    if rep.get("relations"):
+        lines.append("  relations: " + ", ".join(f"{k} {v:,}" for k, v in rep["relations"].items()))
+    lines.append(f"  files: assignments.parquet, golden_<kind>.parquet, relations.parquet, evidence_<kind>.parquet, "
+                 f"model_<kind>.json, report.json")
+    return "\n".join(lines)
+
+
+def _cmd_evaluate(args) -> int:
+    import json
+
+    from weft.linkage.link import evaluate, format_evaluation
+
+    if not args.run.is_dir():
+        raise UsageError(f"--run: not a directory: {args.run}")
+    try:
+        res = evaluate(args.run, args.truth)
+    except FileNotFoundError as e:
+        raise UsageError(str(e)) from None
+    print(format_evaluation(res))
+    if args.json:
+        args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return 0
 
 
 def _cmd_generate(args) -> int:
@@ -169,16 +328,10 @@ def _spec_paths(items: list[str]) -> list[Path]:
 
 def _cmd_standardize(args) -> int:
     from weft.linkage.readers import DEFAULT_BATCH, ReadError
-    from weft.linkage.specs import SpecError, load_specs
+    from weft.linkage.specs import SpecError
     from weft.linkage.standardize.run import standardize_sources
 
-    paths = _spec_paths(args.spec)
-    if args.data is not None and not args.data.is_dir():
-        raise UsageError(f"--data: not a directory: {args.data}")
-    try:
-        specs = load_specs(paths, data_dir=args.data)
-    except SpecError as e:
-        raise UsageError(str(e)) from None
+    specs = _load_specs_checked(args)
     missing = [s for s in specs if not s.file.exists()]
     if missing:
         raise UsageError(f"{missing[0].spec_path}: source.file: no such data file: {missing[0].file}")

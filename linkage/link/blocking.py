@@ -1,0 +1,232 @@
+"""Candidate pairs: strong keys as star edges, composite keys, MinHash LSH bands, capped blocks.
+
+Strong identifiers (a validated ID number, USCC, house code) link by star edges (every mention to
+its key's first mention), so a key shared by a thousand mentions costs a thousand edges, not half
+a million pairs. What the model must score is only what strong keys leave open: before a rule's
+blocks are expanded, the mentions of one strong component inside one block are collapsed to a
+single representative, and pairs whose two sides both hold (different) strong identifiers are
+dropped, since cannot-link forbids them anyway. Blocks over ``block_cap`` become a sorted
+neighbourhood of ``block_window`` and are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from weft.core import blocking as B
+from weft.core import hashing as H
+from weft.core import minhash as MH
+
+from ..arrow import decode
+from .config import KindConfig, LSHRule, Rule
+from .features import Features, combine_codes
+
+__all__ = ["RuleStats", "candidate_pairs", "dedup", "rule_keys", "strong_edges", "training_pairs"]
+
+
+@dataclass
+class RuleStats:
+    name: str
+    keyed: int = 0  # mentions with a key
+    pairs_raw: int = 0  # pairs the rule's blocks hold before collapsing strong components
+    pairs: int = 0  # pairs it contributes to scoring
+    oversized: list = field(default_factory=list)  # (size, example record) of capped blocks
+
+    def as_dict(self) -> dict:
+        return {"rule": self.name, "keyed_mentions": self.keyed, "pairs_in_blocks": self.pairs_raw,
+                "pairs_scored": self.pairs, "oversized_blocks": len(self.oversized),
+                "largest_blocks": self.oversized[:5]}
+
+
+def _rule_entries(feats: Features, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, keys) of a rule: one entry per mention and column tuple, keys 0 dropped."""
+    variants = [rule.columns, *rule.alternates]
+    if len(variants) == 1:
+        key = combine_codes(*[feats.codes(c) for c in rule.columns])
+        rows = np.arange(feats.n, dtype=np.int64)
+    else:
+        stacked = [np.concatenate([feats.codes(v[i]) for v in variants]) for i in range(len(rule.columns))]
+        key = combine_codes(*stacked)
+        rows = np.tile(np.arange(feats.n, dtype=np.int64), len(variants))
+    keep = key != 0
+    return rows[keep], key[keep].astype(np.uint64)
+
+
+def _lsh_entries(feats: Features, rule: LSHRule) -> tuple[np.ndarray, np.ndarray]:
+    cols = [feats.column(c).cast(pa.string()) for c in rule.columns]
+    text = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, "", null_handling="skip")
+    cp = decode(text)
+    a, b = MH.permutations(rule.bands * rule.rows, rule.seed)
+    sig = MH.signatures(cp.codes, cp.offsets, cp.valid, rule.q, a, b)
+    keys = MH.band_keys(sig, rule.bands, rule.rows)  # n x bands, 0 for empty rows
+    rows = np.repeat(np.arange(feats.n, dtype=np.int64), rule.bands)
+    keys = keys.reshape(-1)
+    keep = keys != 0
+    return rows[keep], keys[keep]
+
+
+def rule_keys(feats: Features, rule: Rule | LSHRule) -> tuple[np.ndarray, np.ndarray]:
+    return _lsh_entries(feats, rule) if isinstance(rule, LSHRule) else _rule_entries(feats, rule)
+
+
+def strong_edges(feats: Features, cfg: KindConfig, rules: tuple[Rule, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Star edges of every strong column (and deterministic rule): mention -> key's first mention."""
+    lefts, rights = [], []
+    for col in cfg.strong:
+        if feats.has(col):
+            l, r = B.star_edges(feats.codes(col).astype(np.uint64))
+            lefts.append(l)
+            rights.append(r)
+    for rule in rules:
+        rows, keys = _rule_entries(feats, rule)
+        l, r = B.star_edges(keys)
+        lefts.append(rows[l])
+        rights.append(rows[r])
+    if not lefts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def verify_strong(feats: Features, cfg: KindConfig, col: str) -> np.ndarray:
+    """Mentions whose strong identifier is someone else's (bool mask): a record may carry another
+    person's valid ID number (a relative's, a borrowed one). Per key, the owner is the most frequent
+    name among its mentions (ties: a mention whose own birth date matches the one the ID encodes);
+    a mention whose name differs from the owner's in every way the name comparison knows, and whose
+    own birth date does not back it, is not the owner."""
+    from .comparisons import compute_levels
+
+    keys = feats.codes(col)
+    rows = np.flatnonzero(keys != 0)
+    out = np.zeros(feats.n, bool)
+    if not cfg.verify or len(rows) == 0:
+        return out
+    name_c, date_c = cfg.verify
+    names = feats.codes(name_c.columns[0])[rows]
+    k = keys[rows]
+    # owner name per key: most frequent, ties to an ID-consistent birth date
+    consistent = np.zeros(len(rows), np.int64)
+    if feats.has("birth_date") and feats.has("id_birth_date"):
+        bd, bv = feats.days("birth_date")
+        idd, iv = feats.days("id_birth_date")
+        consistent = (bv & iv & (bd == idd))[rows].astype(np.int64)
+    order = np.lexsort((names, k))
+    ks, ns, cs, rs = k[order], names[order], consistent[order], rows[order]
+    new_cell = np.ones(len(order), bool)
+    new_cell[1:] = (ks[1:] != ks[:-1]) | (ns[1:] != ns[:-1])
+    cell = np.cumsum(new_cell) - 1
+    cell_n = np.bincount(cell)
+    cell_c = np.bincount(cell, weights=cs)
+    cell_key = ks[new_cell]
+    cell_row = rs[new_cell]
+    score = cell_n * 2 + (cell_c > 0)  # frequency first, consistency breaks ties
+    best = np.lexsort((-score, cell_key))
+    first = np.ones(len(best), bool)
+    first[1:] = cell_key[best][1:] != cell_key[best][:-1]
+    owner_row = np.zeros(int(keys.max()) + 1, np.int64)
+    owner_row[cell_key[best][first]] = cell_row[best][first]
+    left = rows
+    right = owner_row[keys[rows]]
+    test = left != right
+    gamma = compute_levels(feats, [name_c, date_c], left[test], right[test])
+    foreign = (gamma[:, 0] == 1) & np.isin(gamma[:, 1], (0, 1, 2))
+    out[left[test][foreign]] = True
+    return out
+
+
+def _collapse(rows, keys, label, strong):
+    """Keep one entry per (key, strong component): linking to any member links the component."""
+    comp = np.where(strong[rows], label[rows], label.shape[0] + rows).astype(np.uint64) + np.uint64(1)
+    cell = H.combine(keys, comp)
+    order = np.argsort(cell, kind="stable")  # rows ascend inside a cell: its first entry is kept
+    c = cell[order]
+    first = np.ones(len(order), bool)
+    first[1:] = c[1:] != c[:-1]
+    keep = np.sort(order[first])
+    return rows[keep], keys[keep]
+
+
+def dedup(left: np.ndarray, right: np.ndarray, tag: np.ndarray | None = None):
+    """Unique unordered pairs (left < right); ``tag`` keeps the smallest tag of each pair."""
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    keep = lo != hi
+    lo, hi = lo[keep], hi[keep]
+    if tag is None:
+        lo, hi = B.dedup_pairs(lo, hi)
+        return lo, hi, None
+    code = (lo.astype(np.uint64) << np.uint64(32)) | hi.astype(np.uint64)
+    tag = tag[keep]
+    # tags arrive in rule order, so a stable sort keeps each pair's first rule first
+    order = np.argsort(code, kind="stable")
+    code, tag = code[order], tag[order]
+    first = np.ones(len(code), bool)
+    first[1:] = code[1:] != code[:-1]
+    code, tag = code[first], tag[first]
+    return (code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64), tag
+
+
+def _record_of(feats: Features, row: int) -> str:
+    t = feats.table
+    return f"{t.column('source')[row].as_py()}:{t.column('record_id')[row].as_py()}"
+
+
+def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: np.ndarray,
+                    comp_key: np.ndarray):
+    """(left, right, rule index, stats per rule) of the pairs the model must score.
+
+    ``label``: each mention's component after the strong edges; ``keyed``: mentions holding a
+    strong identifier (collapsed per block); ``comp_key``: per component, its cannot-link value
+    (0 none). Pairs inside one component, or across two components with different cannot-link
+    values, are dropped: the first are linked already, the second can never be.
+    """
+    lefts, rights, tags, stats = [], [], [], []
+    for i, rule in enumerate((*cfg.rules, *cfg.lsh)):
+        st = RuleStats(rule.name)
+        rows, keys = rule_keys(feats, rule)
+        st.keyed = len(np.unique(rows))
+        rows, keys = _collapse(rows, keys, label, keyed)
+        l, r, big_keys, big_sizes = B.block_pairs(keys, cfg.block_cap, cfg.block_window)
+        st.pairs_raw = len(l)
+        if len(big_keys):
+            order = np.argsort(-big_sizes)
+            for k in order[:20]:
+                ex = rows[np.flatnonzero(keys == big_keys[k])[0]]
+                st.oversized.append({"size": int(big_sizes[k]), "example": _record_of(feats, int(ex))})
+            st.oversized += [{"size": int(s)} for s in big_sizes[order[20:]]]
+        l, r = rows[l], rows[r]
+        cl, cr = label[l], label[r]
+        kl, kr = comp_key[cl], comp_key[cr]
+        keep = (cl != cr) & ((kl == 0) | (kr == 0) | (kl == kr))
+        l, r = l[keep], r[keep]
+        st.pairs = len(l)
+        lefts.append(l)
+        rights.append(r)
+        tags.append(np.full(len(l), i, np.uint8))
+        stats.append(st)
+    if not lefts:
+        e = np.empty(0, np.int64)
+        return e, e, np.empty(0, np.uint8), stats
+    left, right, tag = dedup(np.concatenate(lefts), np.concatenate(rights), np.concatenate(tags))
+    return left, right, tag, stats
+
+
+def training_pairs(feats: Features, cfg: KindConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A uniform sample of every rule's block pairs, strong components not collapsed: the pool EM
+    learns m from (matches agreeing on strong keys included)."""
+    rules = (*cfg.rules, *cfg.lsh)
+    if not rules:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    per_rule = max(1, cfg.train_pairs // len(rules))
+    lefts, rights = [], []
+    for rule in rules:
+        rows, keys = rule_keys(feats, rule)
+        l, r, _, _ = B.block_pairs(keys, cfg.block_cap, cfg.block_window)
+        if len(l) > per_rule:
+            pick = rng.choice(len(l), per_rule, replace=False)
+            l, r = l[pick], r[pick]
+        lefts.append(rows[l])
+        rights.append(rows[r])
+    left, right, _ = dedup(np.concatenate(lefts), np.concatenate(rights))
+    return left, right

@@ -1,0 +1,196 @@
+"""Comparison levels per attribute over candidate pairs (DESIGN §3 "compare").
+
+A ``Comparison`` reads standardized columns of both mentions of each pair and returns one uint8
+level per pair: 0 is always "null" (one side has nothing to compare; weight 0 in the model), 1
+"different", higher levels are kinds of agreement. Levels are mutually exclusive; the model learns
+how much each is worth, so their order only has to be a sensible reading order.
+
+Methods (the standardizer type an attribute has picks its method):
+
+=============  ==================================================================================
+person_name    exact name key > same order-free pinyin key > one side's former name > Jaro-Winkler
+               >= 0.92 > shared pinyin reading (heteronyms, homophones) > Jaro-Winkler >= 0.80
+company_name   same company key (region and legal form dropped) > JW >= 0.92 > JW >= 0.80
+id_number      ``core.compare.ID_LEVELS`` on the folded number (equal, 15<->18, same body, one
+               typo, one transposition)
+date           ``core.compare.DATE_LEVELS`` (exact, day-month swapped, within 30 days, same year)
+phone          ``core.compare.PHONE_LEVELS``
+address        ``core.compare.ADDRESS_LEVELS`` by component: same building but another room is
+               a different house
+exact          equal / different (gender, categories, house codes, USCCs)
+text           exact > JW >= 0.92 > JW >= 0.80 (generic text attributes)
+identifier     exact > one edit (optimal string alignment distance 1)
+number         ``core.compare.NUMBER_LEVELS``
+=============  ==================================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from weft.core import compare as K
+
+from .features import Features
+
+__all__ = ["METHODS", "Comparison", "compute_levels", "levels_of"]
+
+_JW_CLOSE = 0.92
+_JW_SIMILAR = 0.80
+_DATE_WINDOW = 30
+
+METHODS: dict[str, tuple[str, ...]] = {
+    "person_name": ("null", "different", "jw_0.80", "pinyin_reading", "jw_0.92", "former_name", "pinyin", "exact"),
+    "company_name": ("null", "different", "jw_0.80", "jw_0.92", "exact"),
+    "id_number": tuple(K.ID_LEVELS),
+    "date": tuple(K.DATE_LEVELS),
+    "phone": tuple(K.PHONE_LEVELS),
+    "address": tuple(K.ADDRESS_LEVELS),
+    "exact": ("null", "different", "exact"),
+    "text": ("null", "different", "jw_0.80", "jw_0.92", "exact"),
+    "identifier": ("null", "different", "one_edit", "exact"),
+    "number": tuple(K.NUMBER_LEVELS),
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One attribute's comparison: its method and the standardized columns it reads.
+
+    ``columns`` by method: person_name (key, pinyin key, pinyin alternatives, former-name key);
+    company_name (company key, name); address (district, street, community, building key, house
+    key); every other method one column. ``tf`` names the column whose value frequencies adjust
+    the weight of an exact agreement (a common name is weak evidence).
+    """
+
+    name: str
+    method: str
+    columns: tuple[str, ...]
+    tf: str | None = None
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return METHODS[self.method]
+
+    def usable(self, feats: Features) -> bool:
+        return feats.has(self.columns[0])
+
+
+def levels_of(c: Comparison) -> int:
+    return len(METHODS[c.method])
+
+
+def _eq(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a, b = codes[left], codes[right]
+    known = (a != 0) & (b != 0)
+    return known, known & (a == b)
+
+
+def _jw_levels(feats: Features, col: str, left, right) -> np.ndarray:
+    cp = feats.strings(col)
+    jw = K.jaro_winkler(cp.codes, cp.offsets, left, right, 0.1)
+    return np.where(jw >= _JW_CLOSE, 2, np.where(jw >= _JW_SIMILAR, 1, 0)).astype(np.uint8)
+
+
+def _person_name(feats: Features, cols, left, right) -> np.ndarray:
+    key, pinyin, alt, former = (list(cols) + [None] * 4)[:4]
+    known, exact = _eq(feats.codes(key), left, right)
+    out = np.where(known, 1, 0).astype(np.uint8)
+    jw = _jw_levels(feats, key, left, right)
+    out[known & (jw == 1)] = 2
+    if pinyin and feats.has(pinyin):
+        set_cols = (pinyin, alt) if alt and feats.has(alt) else (pinyin,)
+        offs, members = feats.sets(*set_cols)
+        overlap = K.set_overlap(offs, members, left, right)
+        out[known & (overlap > 0) & (out < 3)] = 3
+    out[known & (jw == 2)] = 4
+    if former and feats.has(former):
+        k, f = feats.codes(key), feats.codes(former)
+        fl, fr = f[left], f[right]
+        hit = ((fl != 0) & (fl == k[right])) | ((fr != 0) & (fr == k[left]))
+        out[known & hit] = 5
+    if pinyin and feats.has(pinyin):
+        _, same_py = _eq(feats.codes(pinyin), left, right)
+        out[known & same_py] = 6
+    out[exact] = 7
+    return out
+
+
+def _company_name(feats: Features, cols, left, right) -> np.ndarray:
+    key = cols[0]
+    known, exact = _eq(feats.codes(key), left, right)
+    out = np.where(known, 1, 0).astype(np.uint8)
+    jw = _jw_levels(feats, key, left, right)
+    out[known] += jw[known]
+    out[exact] = 4
+    return out
+
+
+def _text(feats: Features, cols, left, right) -> np.ndarray:
+    return _company_name(feats, cols, left, right)
+
+
+def _identifier(feats: Features, cols, left, right) -> np.ndarray:
+    known, exact = _eq(feats.codes(cols[0]), left, right)
+    cp = feats.strings(cols[0])
+    d = K.osa(cp.codes, cp.offsets, left, right)
+    out = np.where(known, 1, 0).astype(np.uint8)
+    out[known & (d == 1)] = 2
+    out[exact] = 3
+    return out
+
+
+def _exact(feats: Features, cols, left, right) -> np.ndarray:
+    known, exact = _eq(feats.small_ints(cols[0]), left, right)
+    return np.where(exact, 2, np.where(known, 1, 0)).astype(np.uint8)
+
+
+def _id_number(feats: Features, cols, left, right) -> np.ndarray:
+    cp = feats.strings(cols[0])
+    return K.id_levels(cp.codes, cp.offsets, cp.valid, left, right)
+
+
+def _phone(feats: Features, cols, left, right) -> np.ndarray:
+    cp = feats.strings(cols[0])
+    return K.phone_levels(cp.codes, cp.offsets, cp.valid, left, right)
+
+
+def _date(feats: Features, cols, left, right) -> np.ndarray:
+    days, valid = feats.days(cols[0])
+    return K.date_levels(days, valid, left, right, _DATE_WINDOW)
+
+
+def _address(feats: Features, cols, left, right) -> np.ndarray:
+    parts = [feats.codes(c).astype(np.uint64) for c in cols]
+    return K.address_levels(*parts, left, right)
+
+
+def _number(feats: Features, cols, left, right) -> np.ndarray:
+    return K.number_levels(feats.numbers(cols[0]), left, right, 0.01)
+
+
+_FN = {
+    "person_name": _person_name,
+    "company_name": _company_name,
+    "id_number": _id_number,
+    "date": _date,
+    "phone": _phone,
+    "address": _address,
+    "exact": _exact,
+    "text": _text,
+    "identifier": _identifier,
+    "number": _number,
+}
+
+
+def compute_levels(feats: Features, comparisons: list[Comparison], left: np.ndarray,
+                   right: np.ndarray) -> np.ndarray:
+    """uint8[pairs, comparisons] comparison levels."""
+    left = np.ascontiguousarray(left, np.int64)
+    right = np.ascontiguousarray(right, np.int64)
+    out = np.zeros((len(left), len(comparisons)), np.uint8)
+    if len(left) == 0:
+        return out
+    for j, c in enumerate(comparisons):
+        out[:, j] = _FN[c.method](feats, c.columns, left, right)
+    return out

@@ -1,0 +1,452 @@
+"""``weft link``: specs in; identities, golden records, relations, evidence and a run report out.
+
+Stages per kind (DESIGN §3): load the standardized mentions -> strong star edges -> blocking ->
+comparison levels -> Fellegi–Sunter (u from random pairs, m by EM, or a saved model) -> constrained
+clustering. Then relations between identities and golden records. Every stage records its wall
+time and the process's peak RSS in ``report.json``.
+
+Output (``OUT/``):
+
+- ``standardized/``: what ``weft standardize`` writes (unless ``--standardized`` reuses a run)
+- ``assignments.parquet``: source, record_id, role, kind, identity_id, match_probability
+- ``golden_<kind>.parquet``: one row per identity, survivorship per attribute
+- ``relations.parquet``: relation, from_kind, from_id, to_kind, to_id, sources, records
+- ``evidence_<kind>.parquet``: every scored pair at or above the threshold with its levels and
+  per-attribute weights, and whether cannot-link refused it
+- ``model_<kind>.json``: the parameters used (reuse with ``--model``)
+- ``report.json``
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..specs import KINDS, SourceSpec
+from .blocking import candidate_pairs, strong_edges, training_pairs, verify_strong
+from .cluster import cluster, component_keys, diagnostics
+from .comparisons import compute_levels
+from .config import KindConfig, default_config
+from .features import Features
+from .model import Model, estimate_u, train
+from .outputs import GOLDEN, golden_records, relations
+
+__all__ = ["KindResult", "LinkResult", "Stages", "link", "link_kind", "load_mentions"]
+
+_KEY = ["source", "record_id", "role", "kind"]
+_PREFIX = {"person": "P", "entity": "E", "house": "H"}
+_PAIR_CHUNK = 2_000_000  # pairs compared per step: bounded memory for the level matrix
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:
+        return 0.0
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Stages:
+    """Wall time and memory per stage, in order."""
+
+    rows: list = field(default_factory=list)
+    progress: Callable[[str], None] | None = None
+
+    def run(self, name: str, fn, *args, **kwargs):
+        if self.progress:
+            self.progress(name)
+        t = time.perf_counter()
+        out = fn(*args, **kwargs)
+        self.rows.append({"stage": name, "seconds": round(time.perf_counter() - t, 3),
+                          "rss_mb": round(_rss_mb(), 1), "peak_rss_mb": round(_peak_mb(), 1)})
+        return out
+
+
+def needed_columns(cfg: KindConfig) -> set[str]:
+    """The standardized columns a link of ``cfg`` reads (keys, rules, comparisons, golden records)."""
+    cols = set(_KEY) | set(cfg.strong) | set(cfg.verify_drop) | set(GOLDEN.get(cfg.kind, {}).values())
+    if cfg.cannot_link:
+        cols.add(cfg.cannot_link)
+    for r in (*cfg.rules, *cfg.deterministic):
+        cols.update(r.columns)
+        for alt in r.alternates:
+            cols.update(alt)
+    for r in cfg.lsh:
+        cols.update(r.columns)
+    for c in (*cfg.comparisons, *cfg.verify):
+        cols.update(c.columns)
+        if c.tf:
+            cols.add(c.tf)
+    for parts in cfg.derived.values():
+        cols.update(p for p in parts if isinstance(p, str))
+    return cols
+
+
+def load_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
+                  columns: set[str] | None = None) -> pa.Table:
+    """Every standardized mention of ``kind`` under ``std_dir/<kind>/``, one table (columns missing
+    in a source are null). ``columns`` limits what is read; date columns always come along (they
+    date a record for the golden records' recency)."""
+    files = sorted((std_dir / kind).glob("*.parquet"))
+    if sources is not None:
+        files = [f for f in files if f.stem in sources]
+
+    def read(f):
+        if columns is None:
+            return pq.read_table(f)
+        schema = pq.read_schema(f)
+        keep = [c for c, t in zip(schema.names, schema.types) if c in columns or pa.types.is_date32(t)]
+        return pq.read_table(f, columns=keep)
+
+    tables = [read(f) for f in files]
+    tables = [t for t in tables if t.num_rows]
+    if not tables:
+        return pa.table({k: pa.array([], pa.string()) for k in _KEY})
+    return pa.concat_tables(tables, promote_options="permissive").combine_chunks()
+
+
+@dataclass
+class KindResult:
+    kind: str
+    mentions: int
+    labels: np.ndarray
+    probability: np.ndarray
+    identities: int
+    model: Model | None
+    report: dict
+
+
+def _derive(feats: Features, cfg: KindConfig) -> None:
+    for name, cols in cfg.derived.items():
+        if name == "sex":  # 0 is "unknown" in both gender columns
+            parts = []
+            for c in cols:
+                if c in feats.table.column_names:
+                    col = feats.column(c).cast(pa.uint8())
+                    parts.append(pc.if_else(pc.equal(col, 0), pa.scalar(None, pa.uint8()), col))
+            value = pc.coalesce(*parts) if parts else pa.nulls(feats.n, pa.uint8())
+            feats.table = feats.table.append_column(name, value)
+        elif cols and cols[0] == "slice":
+            _, col, start, stop = cols
+            value = pc.utf8_slice_codeunits(feats.column(col).cast(pa.string()), start, stop)
+            feats.table = feats.table.append_column(name, value)
+        else:
+            feats.coalesce(name, *cols)
+
+
+def _usable(feats: Features, cfg: KindConfig) -> KindConfig:
+    from dataclasses import replace
+
+    def ok(cols):
+        return all(feats.has(c) for c in cols)
+
+    rules = tuple(r for r in cfg.rules if ok(r.columns))
+    lsh = tuple(r for r in cfg.lsh if any(feats.has(c) for c in r.columns))
+    det = tuple(r for r in cfg.deterministic if ok(r.columns))
+    comps = tuple(c for c in cfg.comparisons if c.usable(feats))
+    return replace(cfg, rules=rules, lsh=lsh, deterministic=det, comparisons=comps)
+
+
+def _describe(feats: Features):
+    t = feats.table
+    name_col = "name" if "name" in t.column_names else ("address" if "address" in t.column_names else None)
+
+    def describe(label: int) -> dict:
+        d = {"example": f"{t.column('source')[label].as_py()}:{t.column('record_id')[label].as_py()}"}
+        if name_col:
+            d[name_col] = t.column(name_col)[label].as_py()
+        return d
+
+    return describe
+
+
+def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, seed: int = 1,
+              stages: Stages | None = None, out: Path | None = None) -> KindResult:
+    """Link the mentions of one kind (rows of ``table``); labels[i] = smallest row of i's identity."""
+    stages = stages or Stages()
+    kind = cfg.kind
+    rng = np.random.default_rng(seed)
+    report: dict = {"mentions": table.num_rows}
+    if cfg.verify and cfg.cannot_link and cfg.cannot_link in table.column_names:
+        foreign = stages.run(f"{kind}: verify strong keys", verify_strong, Features(table, cfg.shared), cfg,
+                             cfg.cannot_link)
+        report["not_own_identifier"] = int(foreign.sum())
+        if foreign.any():
+            mask = pa.array(foreign)
+            for c in cfg.verify_drop:
+                if c in table.column_names:
+                    col = table.column(c)
+                    table = table.set_column(table.column_names.index(c), c,
+                                             pc.if_else(mask, pa.scalar(None, col.type), col))
+    feats = Features(table, cfg.shared)
+    _derive(feats, cfg)
+    cfg = _usable(feats, cfg)
+    n = feats.n
+
+    # strong keys: star edges, then the components they make
+    cannot = feats.codes(cfg.cannot_link).astype(np.uint64) if cfg.cannot_link and feats.has(cfg.cannot_link) \
+        else np.zeros(n, np.uint64)
+    s_left, s_right = stages.run(f"{kind}: strong keys", strong_edges, feats, cfg, cfg.deterministic)
+    label1, refused1 = cluster(n, s_left, s_right, cannot)
+    keyed = np.zeros(n, bool)
+    for col in cfg.strong:
+        if feats.has(col):
+            keyed |= feats.codes(col) != 0
+    report["strong_edges"] = len(s_left)
+    report["strong_refused"] = int(refused1.sum())
+
+    # blocking
+    left, right, tag, rstats = stages.run(f"{kind}: blocking", candidate_pairs, feats, cfg, label1, keyed,
+                                          component_keys(label1, cannot))
+    report["blocking"] = [s.as_dict() for s in rstats]
+    report["candidate_pairs"] = len(left)
+
+    comps = list(cfg.comparisons)
+    if model is None and comps:
+        def fit():
+            u = estimate_u(feats, comps, rng, cfg.u_pairs)
+            tl, tr = training_pairs(feats, cfg, rng)
+            gamma = compute_levels(feats, comps, tl, tr)
+            return train(kind, comps, gamma, u, threshold=cfg.threshold)
+        model = stages.run(f"{kind}: train (u, EM)", fit)
+    elif model is not None:
+        if model.kind != kind:
+            raise ValueError(f"model is for kind {model.kind!r}, not {kind!r}")
+        comps = list(model.comparisons)
+
+    # compare (in chunks: bounded temporaries), fit the scoring pool's prior, score
+    def score():
+        gamma = np.empty((len(left), len(comps)), np.uint8)
+        for s in range(0, len(left), _PAIR_CHUNK):
+            gamma[s:s + _PAIR_CHUNK] = compute_levels(feats, comps, left[s:s + _PAIR_CHUNK], right[s:s + _PAIR_CHUNK])
+        prior = model.fit_prior(gamma)
+        tf = []
+        for c in comps:
+            if c.tf and feats.has(c.tf):
+                counts = feats.counts(c.tf)
+                tf.append(counts[feats.codes(c.tf)[left]] / max(1, counts[1:].sum()))
+            else:
+                tf.append(None)
+        w = model.weights(gamma, tf)
+        total_w, prob = model.score(w, prior)
+        vetoed = _vetoes(cfg, comps, gamma)
+        report["vetoed_pairs"] = int(vetoed.sum())
+        near = int((np.abs(prob - model.threshold) < 0.05).sum())
+        ok = (prob >= model.threshold) & ~vetoed
+        report["scoring_prior"] = prior
+        return left[ok], right[ok], total_w[ok], prob[ok], gamma[ok], w[ok], tag[ok], near
+
+    if model is not None and len(left):
+        ml, mr, mw, mp, mg, mwt, mtag, near = stages.run(f"{kind}: compare + score", score)
+    else:
+        ml = mr = np.empty(0, np.int64)
+        mw = mp = np.empty(0, np.float32)
+        mg = mwt = np.empty((0, len(comps)), np.float32)
+        mtag = np.empty(0, np.uint8)
+        near = 0
+    report["pairs_above_threshold"] = len(ml)
+    report["pairs_near_threshold"] = near
+
+    ck1 = component_keys(label1, cannot)
+    ambiguous = _ambiguous(ml, mr, mw, keyed, label1, ck1, cfg.margin)
+    report["ambiguous_pairs_dropped"] = int(ambiguous.sum())
+    if ambiguous.any():
+        keep = ~ambiguous
+        ml, mr, mw, mp, mg, mwt, mtag = ml[keep], mr[keep], mw[keep], mp[keep], mg[keep], mwt[keep], mtag[keep]
+
+    def final():
+        order = np.argsort(-mw, kind="stable")
+        el = np.concatenate([s_left, ml[order]])
+        er = np.concatenate([s_right, mr[order]])
+        labels, refused = cluster(n, el, er, cannot)
+        return labels, order, refused[len(s_left):]
+
+    labels, order, refused_scored = stages.run(f"{kind}: cluster", final)
+    report["refused_by_cannot_link"] = int(refused_scored.sum())
+
+    prob = np.full(n, np.nan, np.float32)
+    sizes = np.bincount(labels, minlength=n) if n else np.zeros(0, np.int64)
+    if len(ml):
+        okp = mp[order][~refused_scored]
+        okl, okr = ml[order][~refused_scored], mr[order][~refused_scored]
+        np.fmax.at(prob, okl, okp)
+        np.fmax.at(prob, okr, okp)
+    in_strong = np.zeros(n, bool)
+    in_strong[s_left] = True
+    in_strong[s_right] = True
+    prob[in_strong & (sizes[labels] > 1)] = 1.0
+    report["clusters"] = diagnostics(labels, _describe(feats))
+    if out is not None and model is not None:
+        model.save(out / f"model_{kind}.json")
+        _write_evidence(out / f"evidence_{kind}.parquet", feats, comps, rstats, ml[order], mr[order], mw[order],
+                        mp[order], mg[order], mwt[order], mtag[order], refused_scored)
+    identities = int((sizes > 0).sum())
+    return KindResult(kind, n, labels, prob, identities, model, report)
+
+
+def _vetoes(cfg: KindConfig, comps, gamma: np.ndarray) -> np.ndarray:
+    """Pairs a configured veto rejects whatever their weight (a birth date that disagrees)."""
+    out = np.zeros(len(gamma), bool)
+    index = {c.name: j for j, c in enumerate(comps)}
+    for attr, levels, unless, min_level in cfg.vetoes:
+        if attr not in index:
+            continue
+        j = index[attr]
+        bad = np.isin(gamma[:, j], [comps[j].levels.index(x) for x in levels])
+        if unless in index:
+            k = index[unless]
+            bad &= gamma[:, k] < comps[k].levels.index(min_level)
+        out |= bad
+    return out
+
+
+def population_prior(feats: Features, cfg: KindConfig) -> float | None:
+    """λ, the chance that two random mentions are one identity, from the strong key (Splink's
+    "probability two random records match" by a deterministic rule): pairs sharing a key over all
+    pairs of keyed mentions. None without a strong key. Candidate pairs are scored against this
+    prior, not against the candidates' own match rate, which blocking has pushed near 1 and which
+    would let a disagreeing birth date through."""
+    if not cfg.cannot_link or not feats.has(cfg.cannot_link):
+        return None
+    codes = feats.codes(cfg.cannot_link)
+    counts = np.bincount(codes)[1:].astype(np.float64)
+    keyed = counts.sum()
+    if keyed < 2:
+        return None
+    same = float((counts * (counts - 1) / 2).sum())
+    return max(same / (keyed * (keyed - 1) / 2), 1e-12)
+
+
+def _ambiguous(ml, mr, mw, keyed, label, comp_key, margin) -> np.ndarray:
+    """Pairs to drop: those joining a keyless mention to a keyed identity when another keyed
+    identity, which it could not also join, scores within ``margin`` bits of the best."""
+    side_m = np.concatenate([ml, mr])
+    side_o = np.concatenate([mr, ml])
+    w = np.concatenate([mw, mw])
+    pair = np.concatenate([np.arange(len(ml)), np.arange(len(ml))])
+    okey = comp_key[label[side_o]]
+    sel = ~keyed[side_m] & (okey != 0)
+    side_m, okey, w, pair = side_m[sel], okey[sel], w[sel], pair[sel]
+    drop = np.zeros(len(ml), bool)
+    if len(side_m) == 0:
+        return drop
+    order = np.lexsort((-w, side_m))
+    m_s, k_s, w_s = side_m[order], okey[order], w[order]
+    first = np.ones(len(order), bool)
+    first[1:] = m_s[1:] != m_s[:-1]
+    grp = np.cumsum(first) - 1
+    best_key = k_s[first][grp]
+    best_w = w_s[first][grp]
+    rival = np.full(grp[-1] + 1, -np.inf)
+    other = k_s != best_key
+    np.maximum.at(rival, grp[other], w_s[other])
+    amb_grp = rival >= best_w[first] - margin
+    drop[pair[order][amb_grp[grp]]] = True
+    return drop
+
+
+def _write_evidence(path, feats, comps, rstats, l, r, w, p, g, wt, tag, refused) -> None:
+    t = feats.table
+    rule_names = np.array([s.name for s in rstats] or [""], dtype=object)
+    cols = {
+        "left_source": t.column("source").take(pa.array(l)), "left_record_id": t.column("record_id").take(pa.array(l)),
+        "left_role": t.column("role").take(pa.array(l)),
+        "right_source": t.column("source").take(pa.array(r)), "right_record_id": t.column("record_id").take(pa.array(r)),
+        "right_role": t.column("role").take(pa.array(r)),
+        "rule": pa.array(rule_names[tag] if len(tag) else [], pa.string()),
+        "weight": pa.array(w), "match_probability": pa.array(p), "refused": pa.array(refused),
+    }
+    for j, c in enumerate(comps):
+        names = np.array(c.levels, dtype=object)
+        cols[f"{c.name}_level"] = pa.array(names[g[:, j]] if len(g) else [], pa.string())
+        cols[f"{c.name}_weight"] = pa.array(wt[:, j])
+    pq.write_table(pa.table(cols), path)
+
+
+@dataclass
+class LinkResult:
+    out: Path
+    kinds: dict
+    seconds: float
+    peak_rss_mb: float
+    report: dict
+
+
+def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path | None = None,
+         kinds: tuple[str, ...] = KINDS, models: dict[str, Model] | None = None,
+         configs: dict[str, KindConfig] | None = None, survivorship: tuple[str, ...] = ("trust", "frequency", "recency"),
+         progress: Callable[[str], None] | None = None, batch_size: int | None = None, seed: int = 1) -> LinkResult:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    stages = Stages(progress=progress)
+    report: dict = {"sources": [s.name for s in specs], "kinds": {}}
+    if standardized is None:
+        from ..standardize.run import standardize_sources
+        std_dir = out / "standardized"
+        kw = {"batch_size": batch_size} if batch_size else {}
+        res = stages.run("standardize", standardize_sources, specs, std_dir, **kw)
+        report["standardize"] = {"rows": res.rows, "mentions": res.mentions, "rejected": res.rejected}
+    else:
+        std_dir = Path(standardized)
+    names = [s.name for s in specs]
+    trust = {s.name: s.trust for s in specs}
+    results: dict[str, KindResult] = {}
+    assignments = []
+    for kind in kinds:
+        cfg = (configs or {}).get(kind) or default_config(kind, specs)
+        table = stages.run(f"{kind}: load", load_mentions, std_dir, kind, names, needed_columns(cfg))
+        if table.num_rows == 0:
+            continue
+        res = link_kind(table, cfg, model=(models or {}).get(kind), seed=seed, stages=stages, out=out)
+        results[kind] = res
+        report["kinds"][kind] = res.report
+        ids = _identity_ids(kind, res.labels)
+        assign = pa.table({
+            "source": table.column("source"), "record_id": table.column("record_id"), "role": table.column("role"),
+            "kind": table.column("kind"), "identity_id": ids,
+            "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
+        })
+        assignments.append(assign)
+        golden = stages.run(f"{kind}: golden records", golden_records, table, ids, kind, trust, survivorship)
+        pq.write_table(golden, out / f"golden_{kind}.parquet")
+    assign = pa.concat_tables(assignments) if assignments else pa.table(
+        {k: pa.array([], pa.string()) for k in [*_KEY, "identity_id"]} | {"match_probability": pa.array([], pa.float32())})
+    pq.write_table(assign, out / "assignments.parquet")
+    rel = stages.run("relations", relations, assign, specs)
+    pq.write_table(rel, out / "relations.parquet")
+    seconds = time.perf_counter() - t0
+    report["relations"] = {r: int(c) for r, c in zip(*np.unique(rel.column("relation").to_numpy(zero_copy_only=False),
+                                                                  return_counts=True))} if rel.num_rows else {}
+    report["stages"] = stages.rows
+    report["seconds"] = round(seconds, 3)
+    report["peak_rss_mb"] = round(_peak_mb(), 1)
+    report["identities"] = {k: r.identities for k, r in results.items()}
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n",
+                                     encoding="utf-8")
+    return LinkResult(out, results, seconds, _peak_mb(), report)
+
+
+def _identity_ids(kind: str, labels: np.ndarray) -> pa.Array:
+    """``P000001``-style ids numbered in order of each identity's first mention."""
+    mark = np.zeros(len(labels), np.int64)
+    mark[labels] = 1
+    dense = (np.cumsum(mark) - 1)[labels]  # labels are members' indices: rank them in order
+    width = max(6, len(str(len(labels))))
+    prefix = _PREFIX.get(kind, kind[:1].upper())
+    numbers = pc.cast(pa.array(dense.reshape(-1) + 1), pa.string())
+    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, "0"), "")

@@ -1,0 +1,338 @@
+"""`weft link` and `weft evaluate`: hand-built records with exact expected identities, a generated
+city end to end, the model file, capped blocks, bad input, and the metrics against a naive count."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from weft.bench import specs_dir
+from weft.bench.gen import generate
+from weft.linkage.link import Model, default_config, evaluate, link, scores
+from weft.linkage.link.model import patterns, train
+from weft.linkage.specs import load_specs
+
+from weft.cli import main
+
+from . import naive
+
+# --------------------------------------------------------------------------- hand-built records
+
+
+def _ric(body: str) -> str:
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(c) * x for c, x in zip(body, w)) % 11]
+
+
+A = _ric("44030419900101123")  # 王建国, 1990-01-01
+B1 = _ric("44030420100505123")  # twin 李一鸣
+B2 = _ric("44030420100505124")  # twin 李一凡: same birth date, address, phone; another number
+C = _ric("11010519751212001")  # 陈晓东
+
+
+def test_ids_are_valid():
+    for v in (A, B1, B2, C):
+        assert naive.ric_is_valid(v)
+
+
+HUKOU = """记录号,姓名,身份证号,性别,出生日期,手机,住址
+H1,王建国,{A},男,1990-01-01,13800138000,深圳市南山区粤海街道科技园社区科苑路8号3栋1203
+H2,李一鸣,{B1},男,2010-05-05,13900139000,深圳市福田区莲花街道景华社区景田路1号2栋501
+H3,李一凡,{B2},女,2010-05-05,13900139000,深圳市福田区莲花街道景华社区景田路1号2栋501
+H4,陈晓东,{C},男,1975-12-12,13700137000,深圳市罗湖区东门街道立新社区立新路5号6栋302
+"""
+
+# Another department: A without a number, A with a one-digit typo, the twins again, C with A's
+# number (a relative's, typed into the wrong form), and a stranger.
+SHEBAO = """流水号,姓名,证件号码,性别,出生日期,联系电话,地址
+S1,王建国,,男,1990-01-01,13800138000,南山区粤海街道科技园社区科苑路8号3栋1203室
+S2,王建国,{A_typo},男,19900101,13800138000,
+S3,李一鸣,{B1},男,2010/05/05,,
+S4,李一凡,{B2},女,2010-05-05,,福田区景田路1号2栋501
+S5,陈晓东,{A},男,1975-12-12,13700137000,深圳市罗湖区东门街道立新路5号6栋302
+S6,赵无关,,女,1988-08-08,13600136000,深圳市宝安区西乡街道
+"""
+
+EXPECTED = [{"hukou:H1", "shebao:S1", "shebao:S2"}, {"hukou:H2", "shebao:S3"}, {"hukou:H3", "shebao:S4"},
+            {"hukou:H4", "shebao:S5"}, {"shebao:S6"}]
+
+
+def _spec(name: str, file: str, rid: str, cols: dict, trust: int = 1) -> str:
+    fields = ", ".join(f'{k} = "{v}"' for k, v in cols.items())
+    return f"""[source]
+name = "{name}"
+department = "test"
+file = "{file}"
+record_id = "{rid}"
+trust = {trust}
+
+[[mention]]
+role = "resident"
+kind = "person"
+fields = {{ {fields} }}
+
+[[mention]]
+role = "home"
+kind = "house"
+fields = {{ address = "{cols['address']}" }}
+
+[[relation]]
+type = "resides_at"
+from = "resident"
+to = "home"
+"""
+
+
+@pytest.fixture(scope="module")
+def hand(tmp_path_factory) -> tuple[Path, list]:
+    d = tmp_path_factory.mktemp("hand")
+    a_typo = A[:10] + str((int(A[10]) + 1) % 10) + A[11:]
+    (d / "hukou.csv").write_text(HUKOU.format(A=A, B1=B1, B2=B2, C=C), encoding="utf-8")
+    (d / "shebao.csv").write_text(SHEBAO.format(A=A, A_typo=a_typo, B1=B1, B2=B2), encoding="utf-8")
+    (d / "hukou.toml").write_text(_spec("hukou", "hukou.csv", "记录号", {
+        "name": "姓名", "id_number": "身份证号", "gender": "性别", "birth_date": "出生日期", "phone": "手机",
+        "address": "住址"}, trust=3), encoding="utf-8")
+    (d / "shebao.toml").write_text(_spec("shebao", "shebao.csv", "流水号", {
+        "name": "姓名", "id_number": "证件号码", "gender": "性别", "birth_date": "出生日期", "phone": "联系电话",
+        "address": "地址"}), encoding="utf-8")
+    specs = load_specs([d / "hukou.toml", d / "shebao.toml"])
+    return d, specs
+
+
+def _clusters(out: Path, kind: str) -> list[set]:
+    a = pq.read_table(out / "assignments.parquet")
+    a = a.filter(pc.equal(a["kind"], kind)).to_pylist()
+    groups: dict = {}
+    for r in a:
+        groups.setdefault(r["identity_id"], set()).add(f"{r['source']}:{r['record_id']}")
+    return sorted(groups.values(), key=lambda s: sorted(s))
+
+
+@pytest.fixture(scope="module")
+def hand_run(hand, tmp_path_factory):
+    _, specs = hand
+    out = tmp_path_factory.mktemp("hand_out")
+    res = link(specs, out, kinds=("person", "house"))
+    return out, res
+
+
+def test_hand_built_persons_exact(hand_run):
+    out, _ = hand_run
+    assert _clusters(out, "person") == sorted(EXPECTED, key=lambda s: sorted(s))
+
+
+def test_twins_never_merge_and_foreign_number_is_caught(hand_run):
+    out, res = hand_run
+    rep = res.report["kinds"]["person"]
+    assert rep["not_own_identifier"] == 1  # S5 carries A's number
+    clusters = _clusters(out, "person")
+    assert not any({"hukou:H2", "hukou:H3"} <= c for c in clusters)
+
+
+def test_evidence_explains_each_scored_link(hand_run):
+    out, _ = hand_run
+    ev = pq.read_table(out / "evidence_person.parquet").to_pylist()
+    links = {frozenset((f"{e['left_source']}:{e['left_record_id']}", f"{e['right_source']}:{e['right_record_id']}"))
+             for e in ev if not e["refused"]}
+    assert frozenset(("hukou:H1", "shebao:S1")) in links or frozenset(("shebao:S1", "shebao:S2")) in links
+    for e in ev:
+        weights = [v for k, v in e.items() if k.endswith("_weight")]
+        assert all(np.isfinite(weights))
+        assert e["rule"]
+
+
+def test_relations_and_golden_records(hand_run):
+    out, _ = hand_run
+    rel = pq.read_table(out / "relations.parquet").to_pylist()
+    assert {r["relation"] for r in rel} == {"resides_at"}
+    a = {(r["source"], r["record_id"], r["kind"]): r["identity_id"] for r in pq.read_table(out / "assignments.parquet").to_pylist()}
+    h1 = next(r for r in rel if r["from_id"] == a[("hukou", "H1", "person")])
+    assert h1["to_id"] == a[("hukou", "H1", "house")] == a[("shebao", "S1", "house")]
+    assert set(h1["sources"]) == {"hukou", "shebao"} and h1["records"] == 2
+    g = {r["identity_id"]: r for r in pq.read_table(out / "golden_person.parquet").to_pylist()}
+    wang = g[a[("hukou", "H1", "person")]]
+    assert wang["name"] == "王建国" and wang["id_number"] == A and wang["mentions"] == 3
+    # trust: the hukou office (trust 3) wins the address over social insurance's room suffix
+    assert wang["address"] == "广东省深圳市南山区粤海街道科技园社区科苑路8号3栋1203"
+
+
+def test_model_file_round_trip_and_reuse(hand_run, hand, tmp_path):
+    out, res = hand_run
+    path = out / "model_person.json"
+    m = Model.load(path)
+    d = json.loads(path.read_text(encoding="utf-8"))
+    assert d["version"] == 1 and d["kind"] == "person" and d["comparisons"][0]["levels"][0]["level"] == "null"
+    assert [c.name for c in m.comparisons] == [c.name for c in res.kinds["person"].model.comparisons]
+    again = link(hand[1], tmp_path, kinds=("person",), models={"person": m})
+    assert _clusters(tmp_path, "person") == _clusters(out, "person")
+    assert "person: train (u, EM)" not in [s["stage"] for s in again.report["stages"]]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "weft-fellegi-sunter", "version": 99}', encoding="utf-8")
+    with pytest.raises(ValueError, match="version 99"):
+        Model.load(bad)
+
+
+def test_cli_link_plan_and_evaluate(hand, tmp_path, capsys):
+    d, _ = hand
+    spec_args = ["--spec", str(d / "hukou.toml"), "--spec", str(d / "shebao.toml")]
+    assert main(["link", *spec_args, "--out", str(tmp_path / "plan"), "--plan", "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "rule name_dob" in text and "candidate pairs" in text
+    assert main(["link", *spec_args, "--out", str(tmp_path / "run"), "--kinds", "person", "--quiet"]) == 0
+    assert "identities" in capsys.readouterr().out
+    assert main(["link", *spec_args, "--out", str(tmp_path / "run"), "--quiet"]) == 2  # not empty
+    assert main(["link", *spec_args, "--out", str(tmp_path / "x"), "--kinds", "people"]) == 2
+    assert main(["link", *spec_args, "--out", str(tmp_path / "x"), "--model", "person"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("weft: error:") == 3
+    assert main(["evaluate", "--run", str(tmp_path / "nope"), "--truth", str(tmp_path)]) == 2
+
+
+def test_bad_spec_fails_before_reading(tmp_path, capsys):
+    p = tmp_path / "bad.toml"
+    p.write_text('[source]\nname = "x"\nfile = "x.csv"\n[[mention]]\nrole = "r"\nkind = "alien"\nfields = {}\n',
+                 encoding="utf-8")
+    assert main(["link", "--spec", str(p), "--out", str(tmp_path / "o")]) == 2
+    assert "bad.toml" in capsys.readouterr().err
+
+
+def test_bad_rows_are_rejected_and_the_rest_linked(hand, tmp_path):
+    d, _ = hand
+    rows = SHEBAO.format(A=A, A_typo=A, B1=B1, B2=B2).splitlines()
+    rows.insert(3, 'S9,too,many,fields,in,this,row,to,read')
+    (tmp_path / "shebao.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "shebao.toml").write_text((d / "shebao.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "hukou.toml").write_text((d / "hukou.toml").read_text(encoding="utf-8").replace(
+        'file = "hukou.csv"', f'file = "{d / "hukou.csv"}"'), encoding="utf-8")
+    specs = load_specs([tmp_path / "hukou.toml", tmp_path / "shebao.toml"])
+    res = link(specs, tmp_path / "out", kinds=("person",))
+    rej = pq.read_table(tmp_path / "out" / "standardized" / "rejects.parquet")
+    assert rej.num_rows >= 1 and res.report["standardize"]["rejected"] == rej.num_rows
+    a = pq.read_table(tmp_path / "out" / "assignments.parquet")
+    assert {"H1", "H4", "S1", "S6"} <= set(a["record_id"].to_pylist())
+
+
+# --------------------------------------------------------------------------- a generated city
+
+
+@pytest.fixture(scope="module")
+def city_run(tmp_path_factory):
+    city = tmp_path_factory.mktemp("city")
+    generate(3_000, 11, city)
+    specs = load_specs(sorted(specs_dir().glob("*.toml")), data_dir=city)
+    out = tmp_path_factory.mktemp("link")
+    res = link(specs, out)
+    return city, out, res
+
+
+def test_city_accuracy(city_run):
+    city, out, _ = city_run
+    ev = evaluate(out, city / "truth")
+    assert ev["with_truth"] == ev["assignments"]
+    person = ev["kinds"]["person"]["pairwise"]
+    assert person["precision"] >= 0.999 and person["recall"] >= 0.99, person
+    for kind in ("entity", "house"):
+        assert ev["kinds"][kind]["pairwise"]["f1"] >= 0.95, (kind, ev["kinds"][kind]["pairwise"])
+
+
+def test_city_outputs_are_complete(city_run):
+    city, out, res = city_run
+    a = pq.read_table(out / "assignments.parquet")
+    truth = pq.read_table(city / "truth" / "mentions.parquet")
+    assert a.num_rows == truth.num_rows
+    assert a["identity_id"].null_count == 0
+    for kind, prefix in (("person", "P"), ("entity", "E"), ("house", "H")):
+        ids = a.filter(pc.equal(a["kind"], kind))["identity_id"]
+        assert pc.all(pc.starts_with(ids, prefix)).as_py()
+        g = pq.read_table(out / f"golden_{kind}.parquet")
+        assert g.num_rows == len(set(ids.to_pylist())) == res.report["identities"][kind]
+        assert sum(g["mentions"].to_pylist()) == len(ids)
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {s["stage"] for s in rep["stages"]} >= {"standardize", "person: blocking", "person: cluster", "relations"}
+    assert all(s["seconds"] >= 0 and s["peak_rss_mb"] > 0 for s in rep["stages"])
+    rel = pq.read_table(out / "relations.parquet")
+    assert {"guardian_of", "resides_at", "legal_rep_of", "insured_by"} <= set(rel["relation"].to_pylist())
+    # relations join identities of the right kinds
+    kinds = dict(zip(a["identity_id"].to_pylist(), a["kind"].to_pylist()))
+    for r in rel.slice(0, 500).to_pylist():
+        assert kinds[r["from_id"]] == r["from_kind"] and kinds[r["to_id"]] == r["to_kind"]
+
+
+def test_oversized_block_is_capped_and_reported(city_run):
+    _, out, _ = city_run
+    from weft.linkage.link import link_kind, load_mentions
+
+    table = load_mentions(out / "standardized", "person")
+    # 4,000 extra mentions sharing one name and birth date: a pathological block
+    extra = table.slice(0, 1).select(["source", "record_id", "role", "kind", "name", "name_key", "name_pinyin_key",
+                                      "birth_date"])
+    n = 4000
+    big = pa.table({c: pa.array([extra[c][0].as_py()] * n, extra[c].type) for c in extra.column_names})
+    big = big.set_column(1, "record_id", pa.array([f"X{i}" for i in range(n)]))
+    t = pa.concat_tables([table, big], promote_options="permissive")
+    cfg = default_config("person")
+    res = link_kind(t, cfg)
+    rules = {r["rule"]: r for r in res.report["blocking"]}
+    assert rules["name_dob"]["oversized_blocks"] >= 1
+    assert rules["name_dob"]["largest_blocks"][0]["size"] >= n
+    assert rules["name_dob"]["pairs_in_blocks"] < n * cfg.block_window * 3  # windowed, not n²/2
+
+
+# --------------------------------------------------------------------------- metrics and EM
+
+
+def test_scores_match_naive_pair_count():
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        n = int(rng.integers(1, 60))
+        pred = rng.integers(0, max(1, n // 3), n)
+        true = rng.integers(0, max(1, n // 4), n)
+        got = scores(pred, true)
+        want = naive.link_pairwise(pred.tolist(), true.tolist())
+        for k in ("precision", "recall", "f1"):
+            assert got["pairwise"][k] == pytest.approx(want[k])
+        b3 = naive.link_bcubed(pred.tolist(), true.tolist())
+        for k in ("precision", "recall"):
+            assert got["bcubed"][k] == pytest.approx(b3[k])
+
+
+def test_patterns_match_unique():
+    rng = np.random.default_rng(2)
+    g = rng.integers(0, 6, (5000, 5)).astype(np.uint8)
+    pats, counts = patterns(g)
+    want, wc = np.unique(g, axis=0, return_counts=True)
+    assert np.array_equal(pats, want) and np.array_equal(counts, wc)
+
+
+def test_em_recovers_m_and_prior():
+    from weft.linkage.link.comparisons import Comparison
+
+    rng = np.random.default_rng(0)
+    comps = [Comparison(f"a{i}", "exact", (f"a{i}",)) for i in range(4)]
+    m_true = np.array([0.0, 0.05, 0.95])
+    u_true = np.array([0.0, 0.9, 0.1])
+    n, lam = 200_000, 0.2
+    match = rng.random(n) < lam
+    gamma = np.empty((n, 4), np.uint8)
+    for j in range(4):
+        p = np.where(match, m_true[2], u_true[2])
+        gamma[:, j] = np.where(rng.random(n) < p, 2, 1)
+    model = train("person", comps, gamma, [u_true.copy() for _ in comps])
+    assert model.prior == pytest.approx(lam, abs=0.01)
+    for m in model.m:
+        assert m[2] == pytest.approx(0.95, abs=0.01)
+    _, prob = model.score(model.weights(gamma))
+    assert ((prob > 0.5) == match).mean() > 0.99
+
+
+def test_naive_pairs_reference_sane():
+    # the reference itself: two identical labelings are perfect
+    lab = [0, 0, 1, 2, 2, 2]
+    assert naive.link_pairwise(lab, lab) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert len(list(itertools.combinations(range(6), 2))) == 15
