@@ -24,7 +24,7 @@ from numba import prange
 
 from ._jit import jit
 
-__all__ = ["hash_rows", "combine", "mix64"]
+__all__ = ["hash_rows", "hash_bytes", "combine", "mix64"]
 
 # Typed constants: Numba turns uint64 mixed with a plain int literal into float64.
 _FNV64_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -97,6 +97,23 @@ def hash_rows(codes: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> np.n
         raise ValueError("offsets must be non-decreasing positions inside codes")
     out = np.empty(n, dtype=np.uint64)
     _hash_rows(codes, offsets, valid, out)
+    return out
+
+
+def hash_bytes(data: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """:func:`hash_rows` over raw bytes (UTF-8 straight from an Arrow buffer): no widening copy of
+    the buffer. UTF-8 is one-to-one, so equal strings still hash equal; the values differ from
+    ``hash_rows`` over code points, so never mix the two in one key space."""
+    data = _readonly(data, np.uint8, "data")
+    offsets = _readonly(offsets, np.int64, "offsets")
+    valid = _readonly(valid, np.bool_, "valid")
+    n = len(valid)
+    if len(offsets) != n + 1:
+        raise ValueError(f"offsets must have len(valid) + 1 = {n + 1} entries, got {len(offsets)}")
+    if n and (offsets[0] < 0 or offsets[-1] > len(data) or np.any(offsets[1:] < offsets[:-1])):
+        raise ValueError("offsets must be non-decreasing positions inside data")
+    out = np.empty(n, dtype=np.uint64)
+    _hash_rows(data, offsets, valid, out)
     return out
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from weft.core.hashing import hash_bytes
 from weft.core.utf8 import decode_utf8, encode_utf8
 
-__all__ = ["CodePoints", "decode", "encode", "as_array"]
+__all__ = ["CodePoints", "decode", "encode", "as_array", "hash_strings"]
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,20 @@ def encode(cp: CodePoints) -> pa.Array:
                                      null_count=int(n - cp.valid.sum()))
     return pa.Array.from_buffers(pa.large_string(), n, [validity, pa.py_buffer(offsets), pa.py_buffer(data)],
                                  null_count=int(n - cp.valid.sum()))
+
+
+def hash_strings(values) -> np.ndarray:
+    """uint64 per row, straight from the UTF-8 bytes (no decoding): equal strings get equal hashes,
+    null gets 0, anything else (the empty string too) a non-zero value (``core.hashing``)."""
+    arr = as_array(values)
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, np.uint64)
+    valid = arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else np.ones(n, dtype=bool)
+    _, off_buf, data_buf = arr.buffers()
+    if off_buf is None:
+        return np.zeros(n, np.uint64)
+    odt = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(off_buf, dtype=odt, count=arr.offset + n + 1)[arr.offset:].astype(np.int64)
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(1, np.uint8)
+    return hash_bytes(data, offsets, valid)

@@ -63,3 +63,23 @@ def test_kernels_reject_bad_offsets():
         decode_utf8(np.zeros(0, np.uint8), np.zeros(0, np.int64))
     with pytest.raises(ValueError):
         encode_utf8(np.zeros(0, np.uint32), np.zeros((1, 1), np.int64))
+
+
+def test_hash_strings_equal_iff_equal():
+    from weft.linkage.arrow import hash_strings
+
+    rng = np.random.default_rng(3)
+    pool = ["", "a", "张伟", "張偉", "𠀀x", "ab", "ba", "a b", "\x00", "王建国"]
+    values = [pool[i] if i < len(pool) else None for i in rng.integers(0, len(pool) + 2, 3000)]
+    arr = pa.array(values, pa.string())
+    for a in (arr, arr.slice(7, 1500), pa.chunked_array([arr.slice(0, 100), arr.slice(100)]),
+              arr.cast(pa.large_string())):
+        h = hash_strings(a)
+        vals = a.to_pylist()
+        assert len(h) == len(vals)
+        assert all((x == 0) == (v is None) for x, v in zip(h, vals))
+        seen = {}
+        for x, v in zip(h, vals):
+            if v is not None:
+                assert seen.setdefault(v, x) == x
+        assert len(set(seen.values())) == len(seen)  # distinct strings, distinct hashes

@@ -154,7 +154,9 @@ def test_relations_and_golden_records(hand_run):
     a = {(r["source"], r["record_id"], r["kind"]): r["identity_id"] for r in pq.read_table(out / "assignments.parquet").to_pylist()}
     h1 = next(r for r in rel if r["from_id"] == a[("hukou", "H1", "person")])
     assert h1["to_id"] == a[("hukou", "H1", "house")] == a[("shebao", "S1", "house")]
-    assert set(h1["sources"]) == {"hukou", "shebao"} and h1["records"] == 2
+    # S2's address is blank: its house is placed through its resident, who lives at H1's house
+    assert a[("shebao", "S2", "house")] == h1["to_id"]
+    assert set(h1["sources"]) == {"hukou", "shebao"} and h1["records"] == 3
     g = {r["identity_id"]: r for r in pq.read_table(out / "golden_person.parquet").to_pylist()}
     wang = g[a[("hukou", "H1", "person")]]
     assert wang["name"] == "王建国" and wang["id_number"] == A and wang["mentions"] == 3

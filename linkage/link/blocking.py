@@ -98,7 +98,7 @@ def verify_strong(feats: Features, cfg: KindConfig, col: str) -> np.ndarray:
     own birth date does not back it, is not the owner."""
     from .comparisons import compute_levels
 
-    keys = feats.codes(col)
+    keys = feats.dense(col)
     rows = np.flatnonzero(keys != 0)
     out = np.zeros(feats.n, bool)
     if not cfg.verify or len(rows) == 0:
@@ -129,7 +129,8 @@ def verify_strong(feats: Features, cfg: KindConfig, col: str) -> np.ndarray:
     owner_row[cell_key[best][first]] = cell_row[best][first]
     left = rows
     right = owner_row[keys[rows]]
-    test = left != right
+    name_codes = feats.codes(name_c.columns[0])
+    test = (left != right) & (name_codes[left] != name_codes[right])  # the owner's own name passes
     gamma = compute_levels(feats, [name_c, date_c], left[test], right[test])
     foreign = (gamma[:, 0] == 1) & np.isin(gamma[:, 1], (0, 1, 2))
     out[left[test][foreign]] = True
@@ -140,11 +141,8 @@ def _collapse(rows, keys, label, strong):
     """Keep one entry per (key, strong component): linking to any member links the component."""
     comp = np.where(strong[rows], label[rows], label.shape[0] + rows).astype(np.uint64) + np.uint64(1)
     cell = H.combine(keys, comp)
-    order = np.argsort(cell, kind="stable")  # rows ascend inside a cell: its first entry is kept
-    c = cell[order]
-    first = np.ones(len(order), bool)
-    first[1:] = c[1:] != c[:-1]
-    keep = np.sort(order[first])
+    order, starts = B.group_by_key(cell)  # stable: a cell's first entry is its lowest row
+    keep = np.sort(order[starts[:-1]])
     return rows[keep], keys[keep]
 
 
@@ -185,7 +183,7 @@ def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: 
     for i, rule in enumerate((*cfg.rules, *cfg.lsh)):
         st = RuleStats(rule.name)
         rows, keys = rule_keys(feats, rule)
-        st.keyed = len(np.unique(rows))
+        st.keyed = int(np.count_nonzero(np.bincount(rows, minlength=feats.n)))
         rows, keys = _collapse(rows, keys, label, keyed)
         l, r, big_keys, big_sizes = B.block_pairs(keys, cfg.block_cap, cfg.block_window)
         st.pairs_raw = len(l)
@@ -224,7 +222,7 @@ def training_pairs(feats: Features, cfg: KindConfig, rng: np.random.Generator) -
         rows, keys = rule_keys(feats, rule)
         l, r, _, _ = B.block_pairs(keys, cfg.block_cap, cfg.block_window)
         if len(l) > per_rule:
-            pick = rng.choice(len(l), per_rule, replace=False)
+            pick = rng.random(len(l)) < per_rule / len(l)  # Bernoulli sample: no O(n) permutation
             l, r = l[pick], r[pick]
         lefts.append(rows[l])
         rights.append(rows[r])

@@ -53,7 +53,6 @@ class KindConfig:
     verify_drop: tuple[str, ...] = ()  # columns nulled on a mention whose identifier is not its own
     # name -> coalesce(columns), or ("slice", column, start, stop) for a substring key
     derived: dict[str, tuple] = field(default_factory=dict)
-    shared: dict[str, str] = field(default_factory=dict)  # column -> dictionary group
     threshold: float = 0.95
     # a mention without a strong key whose two best candidate identities (which cannot merge) are
     # within this many bits of each other links to neither: a coin flip is not a match
@@ -64,8 +63,8 @@ class KindConfig:
     vetoes: tuple[tuple[str, tuple[str, ...], str, str], ...] = ()
     block_cap: int = 1000  # larger blocks are not expanded all-pairs (reported)
     block_window: int = 20  # sorted-neighbourhood width inside an oversized block
-    train_pairs: int = 2_000_000
-    u_pairs: int = 1_000_000
+    train_pairs: int = 1_000_000
+    u_pairs: int = 500_000
 
 
 _ADDRESS = ("addr_district", "addr_street", "addr_community", "addr_building_key", "addr_house_key")
@@ -105,7 +104,6 @@ def _person() -> KindConfig:
         derived={"dob": ("birth_date", "id_birth_date"), "id_cmp": ("id_number", "id_folded"),
                  "sex": ("gender", "id_gender"), "id_head": ("slice", "id_folded", 0, 9),
                  "id_tail": ("slice", "id_folded", 9, 18)},
-        shared={"name_key": "name", "former_name_key": "name"},
         vetoes=(("birth_date", ("different", "same_year"), "id_number", "transposition"),),
         threshold=0.95,
     )
@@ -118,7 +116,7 @@ def _entity() -> KindConfig:
         cannot_link="uscc",
         rules=(Rule("company_key", ("company_key",)), Rule("org_code", ("uscc_org_code",))),
         # near-duplicate core names only (Jaccard of bigrams ≳ 0.6): company keys catch the rest
-        lsh=(LSHRule("name_lsh", ("company_key",), q=2, bands=8, rows=4),),
+        lsh=(LSHRule("name_lsh", ("company_core",), q=2, bands=4, rows=8),),
         comparisons=(
             Comparison("uscc", "exact", ("uscc",)),
             Comparison("name", "company_name", ("company_key", "name"), tf="company_key"),
@@ -178,4 +176,4 @@ def default_config(kind: str, specs: list[SourceSpec] = ()) -> KindConfig:
             texts.append(cols[0])
     lsh = (LSHRule("text_lsh", tuple(texts), q=2, bands=20, rows=4),) if texts else ()
     return replace(cfg, strong=(), cannot_link=None, deterministic=(), comparisons=tuple(comps), rules=tuple(rules),
-                   lsh=lsh, derived={}, shared={})
+                   lsh=lsh, derived={})

@@ -3,13 +3,13 @@
 The mentions of one kind are one Arrow table (every source's standardized rows, concatenated, row
 number = mention index). ``Features`` turns its columns into what kernels take, lazily and cached:
 
-- ``codes(col)``: int64 dictionary codes, 0 = null, equal strings get equal codes (exact, no hash
-  collisions; Arrow's C++ hash table does the work). Columns named in one ``shared`` group draw
-  codes from one dictionary, so a former name can meet a current name.
+- ``codes(col)``: uint64 hashes of the values straight from Arrow's UTF-8 bytes, 0 = null; equal
+  strings get equal codes in every column (a former name meets a current name); two different
+  values collide with odds near 2^-64. ``dense(col)``: dictionary codes for counting.
 - ``strings(col)``: CSR code points (``linkage.arrow.CodePoints``) for the string comparators.
 - ``days(col)``: int32 days since 1970-01-01 and a validity mask.
-- ``sets(cols)``: CSR of uint64 codes per row, the union of several string / list<string> columns
-  (a name's pinyin readings).
+- ``sets(cols)``: CSR of uint64 value hashes per row, the union of several string / list<string>
+  columns (a name's pinyin readings).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from weft.core import hashing as H
 
-from ..arrow import CodePoints, decode
+from ..arrow import CodePoints, decode, hash_strings
 
 __all__ = ["Features", "combine_codes"]
 
@@ -49,10 +49,9 @@ def _as_string(a: pa.Array) -> pa.Array:
 
 
 class Features:
-    def __init__(self, table: pa.Table, shared: dict[str, str] | None = None):
+    def __init__(self, table: pa.Table):
         self.table = table
         self.n = table.num_rows
-        self._shared = shared or {}  # column -> dictionary group name
         self._cache: dict = {}
 
     def has(self, col: str) -> bool:
@@ -65,29 +64,25 @@ class Features:
 
     # ------------------------------------------------------------------ codes
     def codes(self, col: str) -> np.ndarray:
+        """uint64 value hashes (0 = null): equal values, equal codes, in every column alike."""
         key = ("codes", col)
         if key not in self._cache:
-            group = self._shared.get(col)
-            if group is None:
-                self._cache[key] = self._encode([col])[0]
-            else:
-                cols = [c for c, g in self._shared.items() if g == group]
-                for c, codes in zip(cols, self._encode(cols)):
-                    self._cache[("codes", c)] = codes
+            self._cache[key] = hash_strings(_as_string(self.column(col)))
         return self._cache[key]
 
-    def _encode(self, cols: list[str]) -> list[np.ndarray]:
-        arrays = [_as_string(self.column(c)) for c in cols]
-        whole = pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
-        idx = pc.dictionary_encode(whole).indices
-        codes = idx.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-        return [codes[i * self.n:(i + 1) * self.n] for i in range(len(cols))]
+    def dense(self, col: str) -> np.ndarray:
+        """int64 dictionary codes 1..k (0 = null), for counting and indexing."""
+        key = ("dense", col)
+        if key not in self._cache:
+            idx = pc.dictionary_encode(_as_string(self.column(col))).indices
+            self._cache[key] = idx.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+        return self._cache[key]
 
     def counts(self, col: str) -> np.ndarray:
-        """How many mentions carry each code (index = code; entry 0 = nulls)."""
+        """How many mentions carry each dense code (index = code; entry 0 = nulls)."""
         key = ("counts", col)
         if key not in self._cache:
-            self._cache[key] = np.bincount(self.codes(col))
+            self._cache[key] = np.bincount(self.dense(col))
         return self._cache[key]
 
     # ------------------------------------------------------------------ strings
@@ -154,17 +149,15 @@ class Features:
                 else:
                     parts.append(a.cast(pa.string()))
                     rows.append(np.arange(self.n, dtype=np.int64))
-            values = pa.chunked_array(parts, pa.string())
-            idx = pc.dictionary_encode(values.combine_chunks()).indices
-            codes = idx.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+            codes = np.concatenate([hash_strings(p) for p in parts]) if parts else np.empty(0, np.uint64)
             row = np.concatenate(rows) if rows else np.empty(0, np.int64)
-            keep = codes > 0
+            keep = codes != 0
             row, codes = row[keep], codes[keep]
             order = np.argsort(row, kind="stable")
             row, codes = row[order], codes[order]
             offsets = np.zeros(self.n + 1, np.int64)
             np.cumsum(np.bincount(row, minlength=self.n), out=offsets[1:])
-            self._cache[key] = (offsets, codes.astype(np.uint64))
+            self._cache[key] = (offsets, codes)
         return self._cache[key]
 
     def coalesce(self, name: str, *cols: str) -> str:

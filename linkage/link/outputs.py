@@ -66,6 +66,66 @@ def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
     return g.sort_by([(k, "ascending") for k in keys]).cast(schema)
 
 
+def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table | None,
+                         specs: list[SourceSpec], kind: str) -> tuple[pa.Array, int]:
+    """Identities for mentions that carry nothing to compare (a residence whose address is blank).
+
+    Such a mention still sits in a relation: the resident of the same record. When that resident's
+    identity (already linked, ``linked``) has the same relation to identities of ``kind`` in other
+    records, the blank mention takes the one most of those records name. Returns the new identity
+    column and how many mentions were placed.
+    """
+    ids = assign.column("identity_id")
+    if linked is None or not empty.any():
+        return ids, 0
+    linked_kinds = set(linked.column("kind").unique().to_pylist())
+    rows = pa.array(np.arange(assign.num_rows))
+    edges = []
+    for spec in specs:
+        kind_of = {m.role: m.kind for m in spec.mentions}
+        for rel in spec.relations:
+            if kind_of.get(rel.to_role) != kind or kind_of.get(rel.from_role) not in linked_kinds:
+                continue
+            src = linked.filter(pc.and_(pc.equal(linked.column("source"), spec.name),
+                                        pc.equal(linked.column("role"), rel.from_role)))
+            dst_mask = pc.and_(pc.equal(assign.column("source"), spec.name), pc.equal(assign.column("role"), rel.to_role))
+            dst = pa.table({"record_id": assign.column("record_id"), "to_id": ids, "row": rows,
+                            "empty": pa.array(empty)}).filter(dst_mask)
+            j = src.select(["record_id", "identity_id"]).rename_columns(["record_id", "from_id"]) \
+                .join(dst, "record_id", join_type="inner")
+            if j.num_rows:
+                edges.append(j.append_column("relation", pa.array([rel.type] * j.num_rows)))
+    if not edges:
+        return ids, 0
+    e = pa.concat_tables(edges)
+    known = e.filter(pc.invert(e.column("empty")))
+    blank = e.filter(e.column("empty"))
+    if known.num_rows == 0 or blank.num_rows == 0:
+        return ids, 0
+    votes = known.group_by(["relation", "from_id", "to_id"]).aggregate([("row", "count")]) \
+        .sort_by([("relation", "ascending"), ("from_id", "ascending"), ("row_count", "descending"),
+                  ("to_id", "ascending")])
+    key = pc.binary_join_element_wise(votes.column("relation"), votes.column("from_id"), "|")
+    k = pc.dictionary_encode(key).combine_chunks().indices.to_numpy() if isinstance(key, pa.ChunkedArray) \
+        else pc.dictionary_encode(key).indices.to_numpy()
+    first = np.ones(len(k), bool)
+    first[1:] = k[1:] != k[:-1]
+    best = votes.filter(pa.array(first)).select(["relation", "from_id", "to_id"]).rename_columns(
+        ["relation", "from_id", "best_id"])
+    placed = blank.join(best, ["relation", "from_id"], join_type="inner")
+    if placed.num_rows == 0:
+        return ids, 0
+    placed = placed.sort_by("row")
+    r = placed.column("row").to_numpy()
+    first = np.ones(len(r), bool)
+    first[1:] = r[1:] != r[:-1]  # a mention in two relations takes the first
+    mask = np.zeros(assign.num_rows, bool)
+    mask[r[first]] = True
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    new = pc.replace_with_mask(ids, pa.array(mask), placed.column("best_id").filter(pa.array(first)).combine_chunks())
+    return new, int(first.sum())
+
+
 def _recency(table: pa.Table) -> pa.Array:
     dates = [c for c, f in zip(table.column_names, table.schema) if pa.types.is_date32(f.type)
              and c not in _NOT_RECENCY and not c.endswith("birth_date")]

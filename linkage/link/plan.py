@@ -33,7 +33,7 @@ _SAMPLE = 200_000
 
 
 def plan_kind(table: pa.Table, cfg: KindConfig, truth: Path | None = None) -> dict:
-    feats = Features(table, cfg.shared)
+    feats = Features(table)
     _derive(feats, cfg)
     cfg = _usable(feats, cfg)
     n = feats.n
@@ -49,7 +49,7 @@ def plan_kind(table: pa.Table, cfg: KindConfig, truth: Path | None = None) -> di
     left, right, _, stats = candidate_pairs(feats, cfg, label1, keyed, component_keys(label1, cannot))
     block_s = time.perf_counter() - t
     res = {"kind": cfg.kind, "mentions": n, "strong_edges": len(sl),
-           "strong_components": len(np.unique(label1)), "rules": [s.as_dict() for s in stats],
+           "strong_components": int(np.count_nonzero(np.bincount(label1))), "rules": [s.as_dict() for s in stats],
            "candidate_pairs": len(left), "blocking_seconds": round(block_s, 2),
            "comparisons": [c.name for c in cfg.comparisons]}
     if len(left) and cfg.comparisons:

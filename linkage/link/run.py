@@ -38,7 +38,7 @@ from .comparisons import compute_levels
 from .config import KindConfig, default_config
 from .features import Features
 from .model import Model, estimate_u, train
-from .outputs import GOLDEN, golden_records, relations
+from .outputs import GOLDEN, golden_records, infer_from_relations, relations
 
 __all__ = ["KindResult", "LinkResult", "Stages", "link", "link_kind", "load_mentions"]
 
@@ -182,7 +182,7 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
     rng = np.random.default_rng(seed)
     report: dict = {"mentions": table.num_rows}
     if cfg.verify and cfg.cannot_link and cfg.cannot_link in table.column_names:
-        foreign = stages.run(f"{kind}: verify strong keys", verify_strong, Features(table, cfg.shared), cfg,
+        foreign = stages.run(f"{kind}: verify strong keys", verify_strong, Features(table), cfg,
                              cfg.cannot_link)
         report["not_own_identifier"] = int(foreign.sum())
         if foreign.any():
@@ -192,7 +192,7 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
                     col = table.column(c)
                     table = table.set_column(table.column_names.index(c), c,
                                              pc.if_else(mask, pa.scalar(None, col.type), col))
-    feats = Features(table, cfg.shared)
+    feats = Features(table)
     _derive(feats, cfg)
     cfg = _usable(feats, cfg)
     n = feats.n
@@ -238,7 +238,7 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
         for c in comps:
             if c.tf and feats.has(c.tf):
                 counts = feats.counts(c.tf)
-                tf.append(counts[feats.codes(c.tf)[left]] / max(1, counts[1:].sum()))
+                tf.append(counts[feats.dense(c.tf)[left]] / max(1, counts[1:].sum()))
             else:
                 tf.append(None)
         w = model.weights(gamma, tf)
@@ -322,13 +322,24 @@ def population_prior(feats: Features, cfg: KindConfig) -> float | None:
     would let a disagreeing birth date through."""
     if not cfg.cannot_link or not feats.has(cfg.cannot_link):
         return None
-    codes = feats.codes(cfg.cannot_link)
-    counts = np.bincount(codes)[1:].astype(np.float64)
+    counts = feats.counts(cfg.cannot_link)[1:].astype(np.float64)
     keyed = counts.sum()
     if keyed < 2:
         return None
     same = float((counts * (counts - 1) / 2).sum())
     return max(same / (keyed * (keyed - 1) / 2), 1e-12)
+
+
+def _empty(table: pa.Table, cfg: KindConfig) -> np.ndarray:
+    """Mentions with nothing any comparison or strong key could read."""
+    cols = {c for comp in cfg.comparisons for c in comp.columns} | set(cfg.strong)
+    cols = [c for c in cols if c in table.column_names]
+    if not cols:
+        return np.zeros(table.num_rows, bool)
+    empty = np.ones(table.num_rows, bool)
+    for c in cols:
+        empty &= table.column(c).is_null().to_numpy(zero_copy_only=False)
+    return empty
 
 
 def _ambiguous(ml, mr, mw, keyed, label, comp_key, margin) -> np.ndarray:
@@ -421,6 +432,15 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             "kind": table.column("kind"), "identity_id": ids,
             "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
         })
+        empty = _empty(table, cfg)
+        if empty.any():
+            linked = pa.concat_tables(assignments) if assignments else None
+            ids, placed = stages.run(f"{kind}: place blank mentions by relations", infer_from_relations,
+                                     assign, empty, linked, specs, kind)
+            assign = assign.set_column(assign.column_names.index("identity_id"), "identity_id", ids)
+            res.report["blank_mentions"] = int(empty.sum())
+            res.report["blank_placed_by_relations"] = placed
+            res.identities = len(pc.unique(ids))
         assignments.append(assign)
         golden = stages.run(f"{kind}: golden records", golden_records, table, ids, kind, trust, survivorship)
         pq.write_table(golden, out / f"golden_{kind}.parquet")
@@ -430,8 +450,7 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     rel = stages.run("relations", relations, assign, specs)
     pq.write_table(rel, out / "relations.parquet")
     seconds = time.perf_counter() - t0
-    report["relations"] = {r: int(c) for r, c in zip(*np.unique(rel.column("relation").to_numpy(zero_copy_only=False),
-                                                                  return_counts=True))} if rel.num_rows else {}
+    report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
     report["stages"] = stages.rows
     report["seconds"] = round(seconds, 3)
     report["peak_rss_mb"] = round(_peak_mb(), 1)
