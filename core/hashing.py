@@ -24,7 +24,7 @@ from numba import prange
 
 from ._jit import jit
 
-__all__ = ["hash_rows", "hash_bytes", "combine", "mix64"]
+__all__ = ["combine", "hash_bytes", "hash_rows", "mix64"]
 
 # Typed constants: Numba turns uint64 mixed with a plain int literal into float64.
 _FNV64_OFFSET = np.uint64(0xCBF29CE484222325)

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-
 from weft.core.hashing import hash_bytes
 from weft.core.utf8 import decode_utf8, encode_utf8
 
-__all__ = ["CodePoints", "decode", "encode", "as_array", "hash_strings"]
+__all__ = ["CodePoints", "as_array", "decode", "encode", "hash_strings"]
 
 
 @dataclass(frozen=True)

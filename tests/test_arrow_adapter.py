@@ -7,7 +7,6 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from weft.core.utf8 import decode_utf8, encode_utf8
 from weft.linkage.arrow import decode, encode
 
