@@ -61,6 +61,9 @@ class KindConfig:
     # not linked however much else agrees — a birth date does not change, and blocking has made
     # the candidates so alike that the model's prior alone would wave them through
     vetoes: tuple[tuple[str, tuple[str, ...], str, str], ...] = ()
+    # (attribute, levels): between two mentions that both lack a cannot-link key, these levels
+    # veto the pair — a shared company name is not enough when neither side has its credit code
+    keyless_vetoes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     block_cap: int = 1000  # larger blocks are not expanded all-pairs (reported)
     block_window: int = 20  # sorted-neighbourhood width inside an oversized block
     train_pairs: int = 1_000_000
@@ -104,7 +107,8 @@ def _person() -> KindConfig:
         derived={"dob": ("birth_date", "id_birth_date"), "id_cmp": ("id_number", "id_folded"),
                  "sex": ("gender", "id_gender"), "id_head": ("slice", "id_folded", 0, 9),
                  "id_tail": ("slice", "id_folded", 9, 18)},
-        vetoes=(("birth_date", ("different", "same_year"), "id_number", "transposition"),),
+        vetoes=(("birth_date", ("different", "same_year"), "id_number", "transposition"),
+                ("name", ("different",), "id_number", "transposition")),
         threshold=0.95,
     )
 
@@ -123,6 +127,7 @@ def _entity() -> KindConfig:
             Comparison("reg_no", "exact", ("reg_no",)),
             Comparison("address", "address", _ADDRESS),
         ),
+        keyless_vetoes=(("address", ("null", "different", "same_district")),),
         threshold=0.95,
     )
 

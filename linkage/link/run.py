@@ -244,6 +244,9 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
         w = model.weights(gamma, tf)
         total_w, prob = model.score(w, prior)
         vetoed = _vetoes(cfg, comps, gamma)
+        if cfg.keyless_vetoes:
+            keyless = (cannot[left] == 0) & (cannot[right] == 0)
+            vetoed |= keyless & _vetoes(cfg, comps, gamma, [(a, lv, None, None) for a, lv in cfg.keyless_vetoes])
         report["vetoed_pairs"] = int(vetoed.sum())
         near = int((np.abs(prob - model.threshold) < 0.05).sum())
         ok = (prob >= model.threshold) & ~vetoed
@@ -298,16 +301,16 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
     return KindResult(kind, n, labels, prob, identities, model, report)
 
 
-def _vetoes(cfg: KindConfig, comps, gamma: np.ndarray) -> np.ndarray:
+def _vetoes(cfg: KindConfig, comps, gamma: np.ndarray, rules=None) -> np.ndarray:
     """Pairs a configured veto rejects whatever their weight (a birth date that disagrees)."""
     out = np.zeros(len(gamma), bool)
     index = {c.name: j for j, c in enumerate(comps)}
-    for attr, levels, unless, min_level in cfg.vetoes:
+    for attr, levels, unless, min_level in (cfg.vetoes if rules is None else rules):
         if attr not in index:
             continue
         j = index[attr]
         bad = np.isin(gamma[:, j], [comps[j].levels.index(x) for x in levels])
-        if unless in index:
+        if unless is not None and unless in index:
             k = index[unless]
             bad &= gamma[:, k] < comps[k].levels.index(min_level)
         out |= bad
