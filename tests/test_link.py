@@ -338,3 +338,23 @@ def test_naive_pairs_reference_sane():
     lab = [0, 0, 1, 2, 2, 2]
     assert naive.link_pairwise(lab, lab) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
     assert len(list(itertools.combinations(range(6), 2))) == 15
+
+
+def test_golden_survivorship_orders():
+    from weft.linkage.link.outputs import golden_records
+
+    t = pa.table({
+        "source": ["a", "b", "b", "a", "c"],
+        "name": ["张三", "張三", "張三", None, "李四"],
+        "registered_on": pa.array([1, 5, 2, 9, 3], pa.int32()).cast(pa.date32()),
+    })
+    ids = pa.array(["P1", "P1", "P1", "P1", "P2"])
+    trust = {"a": 3, "b": 1, "c": 1}
+    by_trust = golden_records(t, ids, "person", trust, ("trust", "frequency", "recency")).to_pylist()
+    assert [r["name"] for r in by_trust] == ["张三", "李四"]
+    assert by_trust[0]["mentions"] == 4 and by_trust[0]["sources"] == ["a", "b"]
+    assert golden_records(t, ids, "person", trust, ("frequency", "trust")).column("name").to_pylist() == ["張三", "李四"]
+    # recency: the latest record carrying a value is row 1 (day 5): 張三; row 3 (day 9) has no name
+    assert golden_records(t, ids, "person", trust, ("recency",)).column("name").to_pylist() == ["張三", "李四"]
+    with pytest.raises(ValueError, match="survivorship"):
+        golden_records(t, ids, "person", trust, ("loudest",))

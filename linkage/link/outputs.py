@@ -9,7 +9,7 @@ records that support them.
 mentions' non-null values by the ``survivorship`` criteria in order: ``trust`` (the highest source
 trust among the mentions carrying the value), ``frequency`` (how many mentions carry it),
 ``recency`` (the latest date any carrying record holds, among its non-birth date columns). Ties
-fall to the smallest value, so the choice is deterministic.
+fall to the value seen first (lowest mention row), so the choice is deterministic.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from weft.core import blocking as B
+from weft.core import hashing as H
 
+from ..arrow import hash_strings
 from ..specs import SourceSpec
 
 __all__ = ["CRITERIA", "GOLDEN", "golden_records", "relations"]
@@ -26,7 +29,8 @@ CRITERIA = ("trust", "frequency", "recency")
 
 # attribute -> the standardized column it survives from, per kind
 GOLDEN = {
-    "person": {"name": "name", "id_number": "id_number", "birth_date": "dob", "gender": "sex", "phone": "phone",
+    "person": {"name": "name", "id_number": "id_number", "birth_date": ("birth_date", "id_birth_date"),
+               "gender": ("gender", "id_gender"), "phone": "phone",
                "address": "address", "hukou_address": "hukou_address"},
     "entity": {"name": "name", "uscc": "uscc", "org_code": "uscc_org_code", "reg_no": "reg_no", "address": "address"},
     "house": {"house_code": "house_code", "address": "address", "district": "addr_district"},
@@ -134,45 +138,73 @@ def _recency(table: pa.Table) -> pa.Array:
     return pc.max_element_wise(*[table.column(c) for c in dates], skip_nulls=True)
 
 
+def _coalesce(table: pa.Table, cols) -> pa.Array | None:
+    present = [table.column(c) for c in cols if c in table.column_names]
+    if not present:
+        return None
+    typ = present[0].type
+    out = pc.coalesce(*[p.cast(typ) for p in present]) if len(present) > 1 else present[0]
+    if pa.types.is_integer(out.type):  # codes such as gender: 0 is "unknown"
+        out = pc.if_else(pc.equal(out, 0), pa.scalar(None, out.type), out)
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
 def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, int],
                    survivorship: tuple[str, ...] = CRITERIA) -> pa.Table:
-    """One row per identity: ``identity_id``, ``mentions``, ``sources`` and each attribute's survivor."""
+    """One row per identity (in id order): ``identity_id``, ``mentions``, ``sources`` and each
+    attribute's survivor. Ties after the criteria go to the value seen first."""
     bad = [c for c in survivorship if c not in CRITERIA]
     if bad:
         raise ValueError(f"unknown survivorship criteria {bad} (known: {', '.join(CRITERIA)})")
-    src = table.column("source")
-    tr = pa.array(np.array([trust.get(s, 1) for s in src.dictionary_encode().chunk(0).dictionary.to_pylist()]
-                           if table.num_rows else [], np.int64))
-    tr = tr.take(src.dictionary_encode().chunk(0).indices) if table.num_rows else pa.array([], pa.int64())
-    rec = _recency(table).cast(pa.int32())
-    base = pa.table({"identity_id": ids, "source": src})
-    head = base.group_by("identity_id").aggregate([("source", "count"), ("source", "distinct")]) \
-        .select(["identity_id", "source_count", "source_distinct"]) \
-        .rename_columns(["identity_id", "mentions", "sources"]).sort_by("identity_id")
-    out = {"identity_id": head.column("identity_id"), "mentions": head.column("mentions"),
-           "sources": head.column("sources")}
-    order_ids = head.column("identity_id")
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    enc = pc.dictionary_encode(ids)
+    # identity number = rank of its id string, so rows come out in id order
+    rank = np.empty(len(enc.dictionary), np.int64)
+    rank[pc.sort_indices(enc.dictionary).to_numpy()] = np.arange(len(enc.dictionary))
+    ident = rank[enc.indices.to_numpy(zero_copy_only=False)] if len(ids) else np.zeros(0, np.int64)
+    k = len(enc.dictionary)
+    id_sorted = enc.dictionary.take(pc.sort_indices(enc.dictionary))
+    src = pc.dictionary_encode(table.column("source").combine_chunks())
+    src_codes = src.indices.to_numpy(zero_copy_only=False).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
+    tr = np.array([trust.get(x, 1) for x in src.dictionary.to_pylist()], np.int64)[src_codes] if table.num_rows \
+        else np.zeros(0, np.int64)
+    rec = _recency(table).cast(pa.int32()).fill_null(np.iinfo(np.int32).min).to_numpy(zero_copy_only=False) \
+        if table.num_rows else np.zeros(0, np.int32)
+    sources = pa.table({"i": ident, "s": src_codes}).group_by(["i", "s"]).aggregate([]).sort_by([("i", "ascending"),
+                                                                                            ("s", "ascending")])
+    src_names = src.dictionary.take(sources.column("s").combine_chunks()) if sources.num_rows else pa.array([], pa.string())
+    src_off = np.zeros(k + 1, np.int64)
+    np.cumsum(np.bincount(sources.column("i").to_numpy(), minlength=k), out=src_off[1:])
+    out = {"identity_id": id_sorted, "mentions": pa.array(np.bincount(ident, minlength=k)),
+           "sources": pa.ListArray.from_arrays(pa.array(src_off.astype(np.int32)), src_names)}
+    crit = {"trust": None, "frequency": None, "recency": None}
     for attr, col in GOLDEN.get(kind, {}).items():
-        if col not in table.column_names:
+        values = _coalesce(table, col if isinstance(col, tuple) else (col,))
+        if values is None:
             continue
-        values = table.column(col)
-        t = pa.table({"identity_id": ids, "value": values, "trust": tr, "recency": rec}).filter(values.is_valid())
-        if t.num_rows == 0:
-            out[attr] = pa.nulls(len(order_ids), values.type)
+        h = hash_strings(values.cast(pa.string()))
+        rows = np.flatnonzero(h != 0)
+        if len(rows) == 0:
+            out[attr] = pa.nulls(k, values.type)
             continue
-        g = t.group_by(["identity_id", "value"]).aggregate(
-            [("trust", "max"), ("value", "count"), ("recency", "max")])
-        crit = {"trust": "trust_max", "frequency": "value_count", "recency": "recency_max"}
-        sort = [("identity_id", "ascending")] + [(crit[c], "descending") for c in survivorship] + [("value", "ascending")]
-        g = g.sort_by(sort)
-        gid = g.column("identity_id")
-        first = np.ones(g.num_rows, bool)
-        gid_np = pc.dictionary_encode(gid).chunk(0).indices.to_numpy() if isinstance(gid, pa.ChunkedArray) else None
-        if gid_np is None:
-            gid_np = pc.dictionary_encode(gid).indices.to_numpy()
-        first[1:] = gid_np[1:] != gid_np[:-1]
-        win = g.filter(pa.array(first)).select(["identity_id", "value"])
-        joined = pa.table({"identity_id": order_ids}).join(win, "identity_id", join_type="left outer") \
-            .sort_by("identity_id")
-        out[attr] = joined.column("value")
+        cell = H.combine((ident[rows] + 1).astype(np.uint64), h[rows])
+        order, starts = B.group_by_key(cell)
+        cell_of = np.empty(len(rows), np.int64)
+        cell_of[order] = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+        n_cells = len(starts) - 1
+        crit["frequency"] = np.bincount(cell_of, minlength=n_cells)
+        crit["trust"] = np.full(n_cells, np.iinfo(np.int64).min)
+        np.maximum.at(crit["trust"], cell_of, tr[rows])
+        crit["recency"] = np.full(n_cells, np.iinfo(np.int64).min)
+        np.maximum.at(crit["recency"], cell_of, rec[rows].astype(np.int64))
+        first_row = rows[order[starts[:-1]]]  # a cell's lowest row: its value and its tie-break
+        cell_ident = ident[first_row]
+        keys = [first_row] + [-crit[c] for c in reversed(survivorship)] + [cell_ident]
+        best = np.lexsort(keys)
+        win = np.ones(len(best), bool)
+        win[1:] = cell_ident[best][1:] != cell_ident[best][:-1]
+        winners = best[win]
+        pick = np.full(k, -1, np.int64)
+        pick[cell_ident[winners]] = first_row[winners]
+        out[attr] = values.take(pa.array(pick, mask=pick < 0))
     return pa.table(out)

@@ -78,7 +78,9 @@ class Stages:
 
 def needed_columns(cfg: KindConfig) -> set[str]:
     """The standardized columns a link of ``cfg`` reads (keys, rules, comparisons, golden records)."""
-    cols = set(_KEY) | set(cfg.strong) | set(cfg.verify_drop) | set(GOLDEN.get(cfg.kind, {}).values())
+    cols = set(_KEY) | set(cfg.strong) | set(cfg.verify_drop)
+    for g in GOLDEN.get(cfg.kind, {}).values():
+        cols.update(g if isinstance(g, tuple) else (g,))
     if cfg.cannot_link:
         cols.add(cfg.cannot_link)
     for r in (*cfg.rules, *cfg.deterministic):
