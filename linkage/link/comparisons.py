@@ -96,22 +96,28 @@ def _person_name(feats: Features, cols, left, right) -> np.ndarray:
     key, pinyin, alt, former = (list(cols) + [None] * 4)[:4]
     known, exact = _eq(feats.codes(key), left, right)
     out = np.where(known, 1, 0).astype(np.uint8)
-    jw = _jw_levels(feats, key, left, right)
-    out[known & (jw == 1)] = 2
-    if pinyin and feats.has(pinyin):
-        set_cols = (pinyin, alt) if alt and feats.has(alt) else (pinyin,)
-        offs, members = feats.sets(*set_cols)
-        overlap = K.set_overlap(offs, members, left, right)
-        out[known & (overlap > 0) & (out < 3)] = 3
-    out[known & (jw == 2)] = 4
-    if former and feats.has(former):
-        k, f = feats.codes(key), feats.codes(former)
-        fl, fr = f[left], f[right]
-        hit = ((fl != 0) & (fl == k[right])) | ((fr != 0) & (fr == k[left]))
-        out[known & hit] = 5
+    same_py = np.zeros(len(left), bool)
     if pinyin and feats.has(pinyin):
         _, same_py = _eq(feats.codes(pinyin), left, right)
-        out[known & same_py] = 6
+    # the string and set comparators only for what the keys leave open (most candidates agree)
+    open_ = np.flatnonzero(known & ~exact & ~same_py)
+    if len(open_):
+        lo, ro = left[open_], right[open_]
+        sub = np.ones(len(open_), np.uint8)
+        jw = _jw_levels(feats, key, lo, ro)
+        sub[jw == 1] = 2
+        if pinyin and feats.has(pinyin):
+            set_cols = (pinyin, alt) if alt and feats.has(alt) else (pinyin,)
+            offs, members = feats.sets(*set_cols)
+            overlap = K.set_overlap(offs, members, lo, ro)
+            sub[(overlap > 0) & (sub < 3)] = 3
+        sub[jw == 2] = 4
+        if former and feats.has(former):
+            k, f = feats.codes(key), feats.codes(former)
+            fl, fr = f[lo], f[ro]
+            sub[((fl != 0) & (fl == k[ro])) | ((fr != 0) & (fr == k[lo]))] = 5
+        out[open_] = sub
+    out[known & same_py] = 6
     out[exact] = 7
     return out
 

@@ -1,0 +1,94 @@
+"""Linkage throughput on a generated city (benchmarks, not tests).
+
+    pytest bench/test_bench_link.py --benchmark-only -p no:cacheprovider
+    WEFT_BENCH_PERSONS=1000000 pytest bench/test_bench_link.py --benchmark-only -p no:cacheprovider
+
+- ``test_compare_and_score``: comparison levels, per-attribute weights and match probabilities
+  over person pairs, half from the blocking rules and half uniformly random (the "pairs compared
+  and scored per second" figure; ``pairs_per_s_per_thread`` divides by Numba's threads).
+- ``test_link_persons``: the whole person linkage (verify, strong edges, blocking, training, scoring,
+  clustering) on already standardized mentions, with the stage times in ``extra_info``.
+
+Numba compile time is measured on a small slice first and reported apart (``compile_s``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numba
+import numpy as np
+import pytest
+
+from weft.bench import specs_dir
+from weft.bench.gen import CorruptionConfig, generate
+from weft.linkage.link import default_config, link_kind, load_mentions
+from weft.linkage.link.blocking import training_pairs
+from weft.linkage.link.comparisons import compute_levels
+from weft.linkage.link.features import Features
+from weft.linkage.link.run import Stages, _derive, _usable, needed_columns
+from weft.linkage.specs import load_specs
+from weft.linkage.standardize.run import standardize_sources
+
+PERSONS = int(os.environ.get("WEFT_BENCH_PERSONS", "50000"))
+
+
+@pytest.fixture(scope="module")
+def persons(tmp_path_factory):
+    city = tmp_path_factory.mktemp("city")
+    generate(PERSONS, 1, city, CorruptionConfig(), chunk_size=100_000)
+    std = tmp_path_factory.mktemp("std")
+    standardize_sources(load_specs(sorted(specs_dir().glob("*.toml")), data_dir=city), std)
+    cfg = default_config("person")
+    return load_mentions(std, "person", None, needed_columns(cfg)), cfg
+
+
+def test_compare_and_score(benchmark, persons):
+    table, cfg = persons
+    res = link_kind(table, cfg)  # a trained model, and everything compiled
+    feats = Features(table)
+    _derive(feats, cfg)
+    cfg = _usable(feats, cfg)
+    comps = list(res.model.comparisons)
+    rng = np.random.default_rng(1)
+    # pairs as blocking yields them (every rule's blocks, strong components not collapsed) and as
+    # many uniformly random pairs, the two workloads of a run (scoring, and u estimation)
+    bl, br = training_pairs(feats, cfg, rng)
+    rl = rng.integers(0, feats.n, len(bl))
+    rr = rng.integers(0, feats.n, len(bl))
+    left, right = np.concatenate([bl, rl]), np.concatenate([br, rr])
+    t = time.perf_counter()
+    compute_levels(feats, comps, left[:1000], right[:1000])
+    compile_s = time.perf_counter() - t
+    threads = numba.get_num_threads()
+
+    def run():
+        gamma = compute_levels(feats, comps, left, right)
+        w = res.model.weights(gamma)
+        return res.model.score(w)
+
+    benchmark.pedantic(run, rounds=3, iterations=1)
+    best = benchmark.stats.stats.min
+    benchmark.extra_info.update(pairs=len(left), pairs_per_s=round(len(left) / best),
+                                pairs_per_s_per_thread=round(len(left) / best / threads), threads=threads,
+                                compile_s=round(compile_s, 1))
+
+
+def test_link_persons(benchmark, persons):
+    table, cfg = persons
+    t = time.perf_counter()
+    link_kind(table.slice(0, 5000), cfg)
+    compile_s = time.perf_counter() - t
+    stages = []
+
+    def run():
+        st = Stages()
+        link_kind(table, cfg, stages=st)
+        stages.append(st.rows)
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    benchmark.extra_info.update(mentions=table.num_rows, persons=PERSONS, compile_s=round(compile_s, 1),
+                                mentions_per_s=round(table.num_rows / benchmark.stats.stats.min),
+                                stages={r["stage"]: r["seconds"] for r in stages[-1]},
+                                peak_rss_mb=max(r["peak_rss_mb"] for r in stages[-1]))
