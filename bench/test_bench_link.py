@@ -20,7 +20,6 @@ import time
 import numba
 import numpy as np
 import pytest
-
 from weft.bench import specs_dir
 from weft.bench.gen import CorruptionConfig, generate
 from weft.linkage.link import default_config, link_kind, load_mentions
