@@ -64,6 +64,9 @@ class KindConfig:
     # (attribute, levels): between two mentions that both lack a cannot-link key, these levels
     # veto the pair — a shared company name is not enough when neither side has its credit code
     keyless_vetoes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # mentions left alone are placed through their record's relations when the related identity's
+    # other records name an identity whose mentions share this column's value
+    place_alone_by: str | None = None
     block_cap: int = 1000  # larger blocks are not expanded all-pairs (reported)
     block_window: int = 20  # sorted-neighbourhood width inside an oversized block
     train_pairs: int = 1_000_000
@@ -108,7 +111,7 @@ def _person() -> KindConfig:
                  "sex": ("gender", "id_gender"), "id_head": ("slice", "id_folded", 0, 9),
                  "id_tail": ("slice", "id_folded", 9, 18)},
         vetoes=(("birth_date", ("different", "same_year"), "id_number", "transposition"),
-                ("name", ("different",), "id_number", "transposition")),
+                ("name", ("different",), "id_number", "same_body")),
         threshold=0.95,
     )
 
@@ -128,6 +131,7 @@ def _entity() -> KindConfig:
             Comparison("address", "address", _ADDRESS),
         ),
         keyless_vetoes=(("address", ("null", "different", "same_district")),),
+        place_alone_by="company_key",
         threshold=0.95,
     )
 

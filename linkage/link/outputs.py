@@ -71,19 +71,34 @@ def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
 
 
 def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table | None,
-                         specs: list[SourceSpec], kind: str) -> tuple[pa.Array, int]:
-    """Identities for mentions that carry nothing to compare (a residence whose address is blank).
+                         specs: list[SourceSpec], kind: str, lonely: np.ndarray | None = None,
+                         check: np.ndarray | None = None) -> tuple[pa.Array, int]:
+    """Identities through relations for mentions the attributes could not place.
 
-    Such a mention still sits in a relation: the resident of the same record. When that resident's
-    identity (already linked, ``linked``) has the same relation to identities of ``kind`` in other
-    records, the blank mention takes the one most of those records name. Returns the new identity
-    column and how many mentions were placed.
+    ``empty``: mentions with nothing to compare (a residence whose address is blank). Such a
+    mention still sits in a relation with the other mentions of its record (the resident). When
+    that mention's identity (already linked, ``linked``) has the same relation to identities of
+    ``kind`` in other records, the blank mention takes the one most of those records name.
+
+    ``lonely`` (with ``check``, a uint64 value per mention such as a company-name hash): mentions
+    left alone because their attributes fit several identities (an employer named like three other
+    companies, its credit code missing). They take the identity the related identity's other
+    records name *among those whose mentions share their check value*: the insured person's other
+    social-insurance records say which of the same-named companies employs them.
+
+    Returns the new identity column and how many mentions were placed.
     """
     ids = assign.column("identity_id")
-    if linked is None or not empty.any():
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    n = assign.num_rows
+    lonely = np.zeros(n, bool) if lonely is None else lonely & ~empty
+    if linked is None or not (empty.any() or lonely.any()):
         return ids, 0
+    state = np.where(empty, 1, np.where(lonely, 2, 0)).astype(np.int8)
+    check = np.zeros(n, np.uint64) if check is None else check
     linked_kinds = set(linked.column("kind").unique().to_pylist())
-    rows = pa.array(np.arange(assign.num_rows))
+    base = pa.table({"record_id": assign.column("record_id"), "to_id": ids, "row": pa.array(np.arange(n)),
+                     "state": pa.array(state), "check": pa.array(check)})
     edges = []
     for spec in specs:
         kind_of = {m.role: m.kind for m in spec.mentions}
@@ -93,40 +108,39 @@ def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table |
             src = linked.filter(pc.and_(pc.equal(linked.column("source"), spec.name),
                                         pc.equal(linked.column("role"), rel.from_role)))
             dst_mask = pc.and_(pc.equal(assign.column("source"), spec.name), pc.equal(assign.column("role"), rel.to_role))
-            dst = pa.table({"record_id": assign.column("record_id"), "to_id": ids, "row": rows,
-                            "empty": pa.array(empty)}).filter(dst_mask)
             j = src.select(["record_id", "identity_id"]).rename_columns(["record_id", "from_id"]) \
-                .join(dst, "record_id", join_type="inner")
+                .join(base.filter(dst_mask), "record_id", join_type="inner")
             if j.num_rows:
                 edges.append(j.append_column("relation", pa.array([rel.type] * j.num_rows)))
     if not edges:
         return ids, 0
-    e = pa.concat_tables(edges)
-    known = e.filter(pc.invert(e.column("empty")))
-    blank = e.filter(e.column("empty"))
-    if known.num_rows == 0 or blank.num_rows == 0:
+    e = pa.concat_tables(edges).select(["relation", "from_id", "to_id", "row", "state", "check"])
+    known = e.filter(pc.equal(e.column("state"), 0))
+    if known.num_rows == 0:
         return ids, 0
-    votes = known.group_by(["relation", "from_id", "to_id"]).aggregate([("row", "count")]) \
-        .sort_by([("relation", "ascending"), ("from_id", "ascending"), ("row_count", "descending"),
-                  ("to_id", "ascending")])
-    key = pc.binary_join_element_wise(votes.column("relation"), votes.column("from_id"), "|")
-    k = pc.dictionary_encode(key).combine_chunks().indices.to_numpy() if isinstance(key, pa.ChunkedArray) \
-        else pc.dictionary_encode(key).indices.to_numpy()
-    first = np.ones(len(k), bool)
-    first[1:] = k[1:] != k[:-1]
-    best = votes.filter(pa.array(first)).select(["relation", "from_id", "to_id"]).rename_columns(
-        ["relation", "from_id", "best_id"])
-    placed = blank.join(best, ["relation", "from_id"], join_type="inner")
-    if placed.num_rows == 0:
+    placed = []
+    blank = e.filter(pc.equal(e.column("state"), 1))
+    if blank.num_rows:
+        votes = known.group_by(["relation", "from_id", "to_id"]).aggregate([("row", "count")])
+        cand = blank.select(["relation", "from_id", "row"]).join(votes, ["relation", "from_id"], join_type="inner")
+        placed.append(cand)
+    alone = e.filter(pc.equal(e.column("state"), 2))
+    if alone.num_rows:
+        votes = known.group_by(["relation", "from_id", "check", "to_id"]).aggregate([("row", "count")])
+        cand = alone.select(["relation", "from_id", "check", "row"]).join(
+            votes, ["relation", "from_id", "check"], join_type="inner").drop_columns(["check"])
+        placed.append(cand)
+    cand = pa.concat_tables([c.select(["row", "to_id", "row_count"]) for c in placed])
+    if cand.num_rows == 0:
         return ids, 0
-    placed = placed.sort_by("row")
-    r = placed.column("row").to_numpy()
+    # per mention, the target most records name (ties: the smallest id, for determinism)
+    cand = cand.sort_by([("row", "ascending"), ("row_count", "descending"), ("to_id", "ascending")])
+    r = cand.column("row").to_numpy()
     first = np.ones(len(r), bool)
-    first[1:] = r[1:] != r[:-1]  # a mention in two relations takes the first
-    mask = np.zeros(assign.num_rows, bool)
+    first[1:] = r[1:] != r[:-1]
+    mask = np.zeros(n, bool)
     mask[r[first]] = True
-    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    new = pc.replace_with_mask(ids, pa.array(mask), placed.column("best_id").filter(pa.array(first)).combine_chunks())
+    new = pc.replace_with_mask(ids, pa.array(mask), cand.column("to_id").filter(pa.array(first)).combine_chunks())
     return new, int(first.sum())
 
 

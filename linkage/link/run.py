@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..arrow import hash_strings
 from ..specs import KINDS, SourceSpec
 from .blocking import candidate_pairs, strong_edges, training_pairs, verify_strong
 from .cluster import cluster, component_keys, diagnostics
@@ -438,13 +439,20 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
         })
         empty = _empty(table, cfg)
-        if empty.any():
+        lonely = check = None
+        if cfg.place_alone_by and cfg.place_alone_by in table.column_names:
+            sizes = np.bincount(res.labels, minlength=len(res.labels))
+            lonely = sizes[res.labels] == 1
+            check = hash_strings(table.column(cfg.place_alone_by))
+            lonely &= check != 0
+        if empty.any() or (lonely is not None and lonely.any()):
             linked = pa.concat_tables(assignments) if assignments else None
-            ids, placed = stages.run(f"{kind}: place blank mentions by relations", infer_from_relations,
-                                     assign, empty, linked, specs, kind)
+            ids, placed = stages.run(f"{kind}: place mentions by relations", infer_from_relations,
+                                     assign, empty, linked, specs, kind, lonely, check)
             assign = assign.set_column(assign.column_names.index("identity_id"), "identity_id", ids)
             res.report["blank_mentions"] = int(empty.sum())
-            res.report["blank_placed_by_relations"] = placed
+            res.report["alone_mentions"] = int(lonely.sum()) if lonely is not None else 0
+            res.report["placed_by_relations"] = placed
             res.identities = len(pc.unique(ids))
         assignments.append(assign)
         golden = stages.run(f"{kind}: golden records", golden_records, table, ids, kind, trust, survivorship)
