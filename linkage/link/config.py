@@ -44,6 +44,9 @@ class KindConfig:
     kind: str
     strong: tuple[str, ...] = ()  # validated identifiers: star edges, never all pairs
     cannot_link: str | None = None  # two different non-null values never share an identity
+    # only values whose quality code (this column) is 0 (valid as given) make the constraint: a
+    # repaired value may be a 15-digit number whose typo the upgrade sealed with a fresh check digit
+    cannot_link_q: str | None = None
     deterministic: tuple[Rule, ...] = ()  # agreement links outright (still under cannot-link)
     rules: tuple[Rule, ...] = ()
     lsh: tuple[LSHRule, ...] = ()
@@ -64,6 +67,9 @@ class KindConfig:
     # (attribute, levels): between two mentions that both lack a cannot-link key, these levels
     # veto the pair — a shared company name is not enough when neither side has its credit code
     keyless_vetoes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (attribute, lowest level): a scored pair must agree on at least one of these; a shared name
+    # alone, at city scale, is a coin flip however rare the name looks
+    require_any: tuple[tuple[str, str], ...] = ()
     # mentions left alone are placed through their record's relations when the related identity's
     # other records name an identity whose mentions share this column's value
     place_alone_by: str | None = None
@@ -81,6 +87,7 @@ def _person() -> KindConfig:
         kind="person",
         strong=("id_number",),
         cannot_link="id_number",
+        cannot_link_q="id_number_q",
         rules=(
             Rule("name_dob", ("name_key", "dob"), (("former_name_key", "dob"),)),
             Rule("name_phone", ("name_key", "phone")),
@@ -112,6 +119,8 @@ def _person() -> KindConfig:
                  "id_tail": ("slice", "id_folded", 9, 18)},
         vetoes=(("birth_date", ("different", "same_year"), "id_number", "transposition"),
                 ("name", ("different",), "id_number", "same_body")),
+        require_any=(("id_number", "transposition"), ("birth_date", "within_days"), ("phone", "one_edit"),
+                     ("address", "same_building")),
         threshold=0.95,
     )
 

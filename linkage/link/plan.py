@@ -25,7 +25,7 @@ from .comparisons import compute_levels
 from .config import KindConfig
 from .evaluate import scores
 from .features import Features
-from .run import _derive, _usable
+from .run import _cannot, _derive, _usable
 
 __all__ = ["format_plan", "plan_kind"]
 
@@ -37,8 +37,7 @@ def plan_kind(table: pa.Table, cfg: KindConfig, truth: Path | None = None) -> di
     _derive(feats, cfg)
     cfg = _usable(feats, cfg)
     n = feats.n
-    cannot = feats.codes(cfg.cannot_link).astype(np.uint64) if cfg.cannot_link and feats.has(cfg.cannot_link) \
-        else np.zeros(n, np.uint64)
+    cannot = _cannot(feats, cfg)
     t = time.perf_counter()
     sl, sr = strong_edges(feats, cfg, cfg.deterministic)
     label1, _ = cluster(n, sl, sr, cannot)

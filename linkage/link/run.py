@@ -82,8 +82,7 @@ def needed_columns(cfg: KindConfig) -> set[str]:
     cols = set(_KEY) | set(cfg.strong) | set(cfg.verify_drop)
     for g in GOLDEN.get(cfg.kind, {}).values():
         cols.update(g if isinstance(g, tuple) else (g,))
-    if cfg.cannot_link:
-        cols.add(cfg.cannot_link)
+    cols.update(c for c in (cfg.cannot_link, cfg.cannot_link_q) if c)
     for r in (*cfg.rules, *cfg.deterministic):
         cols.update(r.columns)
         for alt in r.alternates:
@@ -201,8 +200,7 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
     n = feats.n
 
     # strong keys: star edges, then the components they make
-    cannot = feats.codes(cfg.cannot_link).astype(np.uint64) if cfg.cannot_link and feats.has(cfg.cannot_link) \
-        else np.zeros(n, np.uint64)
+    cannot = _cannot(feats, cfg)
     s_left, s_right = stages.run(f"{kind}: strong keys", strong_edges, feats, cfg, cfg.deterministic)
     label1, refused1 = cluster(n, s_left, s_right, cannot)
     keyed = np.zeros(n, bool)
@@ -247,6 +245,7 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
         w = model.weights(gamma, tf)
         total_w, prob = model.score(w, prior)
         vetoed = _vetoes(cfg, comps, gamma)
+        vetoed |= _lacking(cfg, comps, gamma)
         if cfg.keyless_vetoes:
             keyless = (cannot[left] == 0) & (cannot[right] == 0)
             vetoed |= keyless & _vetoes(cfg, comps, gamma, [(a, lv, None, None) for a, lv in cfg.keyless_vetoes])
@@ -302,6 +301,29 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
                         mp[order], mg[order], mwt[order], mtag[order], refused_scored)
     identities = int((sizes > 0).sum())
     return KindResult(kind, n, labels, prob, identities, model, report)
+
+
+def _cannot(feats: Features, cfg: KindConfig) -> np.ndarray:
+    """Per mention, its cannot-link value (uint64, 0 none)."""
+    if not cfg.cannot_link or not feats.has(cfg.cannot_link):
+        return np.zeros(feats.n, np.uint64)
+    cannot = feats.codes(cfg.cannot_link).astype(np.uint64)
+    if cfg.cannot_link_q and cfg.cannot_link_q in feats.table.column_names:
+        q = feats.column(cfg.cannot_link_q).fill_null(255).to_numpy(zero_copy_only=False)
+        cannot = np.where(q == 0, cannot, np.uint64(0))
+    return cannot
+
+
+def _lacking(cfg: KindConfig, comps, gamma: np.ndarray) -> np.ndarray:
+    """Pairs that agree on none of ``cfg.require_any`` (False everywhere when it is empty)."""
+    index = {c.name: j for j, c in enumerate(comps)}
+    need = [(index[a], comps[index[a]].levels.index(lv)) for a, lv in cfg.require_any if a in index]
+    if not need:
+        return np.zeros(len(gamma), bool)
+    ok = np.zeros(len(gamma), bool)
+    for j, lo in need:
+        ok |= gamma[:, j] >= lo
+    return ~ok
 
 
 def _vetoes(cfg: KindConfig, comps, gamma: np.ndarray, rules=None) -> np.ndarray:
