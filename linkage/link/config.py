@@ -47,6 +47,9 @@ class KindConfig:
     # only values whose quality code (this column) is 0 (valid as given) make the constraint: a
     # repaired value may be a 15-digit number whose typo the upgrade sealed with a fresh check digit
     cannot_link_q: str | None = None
+    # only values carried by at least this many mentions make the constraint: a house code without
+    # a check character that appears once may be another code's typo
+    cannot_link_min: int = 1
     deterministic: tuple[Rule, ...] = ()  # agreement links outright (still under cannot-link)
     rules: tuple[Rule, ...] = ()
     lsh: tuple[LSHRule, ...] = ()
@@ -150,6 +153,7 @@ def _house() -> KindConfig:
         kind="house",
         strong=("house_code",),
         cannot_link="house_code",
+        cannot_link_min=2,
         deterministic=(Rule("house_key", ("addr_house_key",)),),
         rules=(Rule("address", ("address",)),),
         comparisons=(

@@ -311,6 +311,9 @@ def _cannot(feats: Features, cfg: KindConfig) -> np.ndarray:
     if cfg.cannot_link_q and cfg.cannot_link_q in feats.table.column_names:
         q = feats.column(cfg.cannot_link_q).fill_null(255).to_numpy(zero_copy_only=False)
         cannot = np.where(q == 0, cannot, np.uint64(0))
+    if cfg.cannot_link_min > 1:
+        dense = feats.dense(cfg.cannot_link)
+        cannot = np.where(feats.counts(cfg.cannot_link)[dense] >= cfg.cannot_link_min, cannot, np.uint64(0))
     return cannot
 
 
