@@ -87,16 +87,19 @@ def _readonly(x, dtype, name: str) -> np.ndarray:
 
 def hash_rows(codes: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """uint64 hash of each CSR row (``codes[offsets[i]:offsets[i+1]]``); 0 for nulls, never 0 else."""
-    codes = _readonly(codes, np.uint32, "codes")
+    return _hash_csr(_readonly(codes, np.uint32, "codes"), offsets, valid, "codes")
+
+
+def _hash_csr(data: np.ndarray, offsets, valid, name: str) -> np.ndarray:
     offsets = _readonly(offsets, np.int64, "offsets")
     valid = _readonly(valid, np.bool_, "valid")
     n = len(valid)
     if len(offsets) != n + 1:
         raise ValueError(f"offsets must have len(valid) + 1 = {n + 1} entries, got {len(offsets)}")
-    if n and (offsets[0] < 0 or offsets[-1] > len(codes) or np.any(offsets[1:] < offsets[:-1])):
-        raise ValueError("offsets must be non-decreasing positions inside codes")
+    if n and (offsets[0] < 0 or offsets[-1] > len(data) or np.any(offsets[1:] < offsets[:-1])):
+        raise ValueError(f"offsets must be non-decreasing positions inside {name}")
     out = np.empty(n, dtype=np.uint64)
-    _hash_rows(codes, offsets, valid, out)
+    _hash_rows(data, offsets, valid, out)
     return out
 
 
@@ -104,17 +107,7 @@ def hash_bytes(data: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> np.n
     """:func:`hash_rows` over raw bytes (UTF-8 straight from an Arrow buffer): no widening copy of
     the buffer. UTF-8 is one-to-one, so equal strings still hash equal; the values differ from
     ``hash_rows`` over code points, so never mix the two in one key space."""
-    data = _readonly(data, np.uint8, "data")
-    offsets = _readonly(offsets, np.int64, "offsets")
-    valid = _readonly(valid, np.bool_, "valid")
-    n = len(valid)
-    if len(offsets) != n + 1:
-        raise ValueError(f"offsets must have len(valid) + 1 = {n + 1} entries, got {len(offsets)}")
-    if n and (offsets[0] < 0 or offsets[-1] > len(data) or np.any(offsets[1:] < offsets[:-1])):
-        raise ValueError("offsets must be non-decreasing positions inside data")
-    out = np.empty(n, dtype=np.uint64)
-    _hash_rows(data, offsets, valid, out)
-    return out
+    return _hash_csr(_readonly(data, np.uint8, "data"), offsets, valid, "data")
 
 
 def combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:

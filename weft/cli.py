@@ -54,6 +54,15 @@ def _scale(text: str) -> float:
     return value
 
 
+def _spec_arguments(p: argparse.ArgumentParser) -> None:
+    """--spec, --data and --out, shared by the commands that read department files."""
+    p.add_argument("--spec", action="append", required=True, metavar="PATH",
+                   help="a spec file, a folder of *.toml specs, or 'generated' (repeatable)")
+    p.add_argument("--data", type=Path, metavar="DIR", help="resolve the specs' relative file paths here "
+                   "(default: next to each spec)")
+    p.add_argument("--out", type=Path, required=True, help="output directory (must be empty unless --force)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="weft",
@@ -90,11 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         "plus rejects.parquet and summary.json. --spec may name a folder of specs; "
         "'--spec generated' uses the specs shipped for `weft generate` output.",
     )
-    s.add_argument("--spec", action="append", required=True, metavar="PATH",
-                   help="a spec file, a folder of *.toml specs, or 'generated' (repeatable)")
-    s.add_argument("--data", type=Path, metavar="DIR", help="resolve the specs' relative file paths here "
-                   "(default: next to each spec)")
-    s.add_argument("--out", type=Path, required=True, help="output directory (must be empty unless --force)")
+    _spec_arguments(s)
     s.add_argument("--batch-size", type=_positive_int, default=None, metavar="N", help="rows per batch (default 65,536)")
     s.add_argument("--force", action="store_true", help="write into a non-empty --out")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -108,10 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         "golden_<kind>.parquet, relations.parquet, evidence_<kind>.parquet, model_<kind>.json and report.json. "
         "--plan prints what a run would do (pairs per rule, blocking recall with --truth, estimated time).",
     )
-    lk.add_argument("--spec", action="append", required=True, metavar="PATH",
-                    help="a spec file, a folder of *.toml specs, or 'generated' (repeatable)")
-    lk.add_argument("--data", type=Path, metavar="DIR", help="resolve the specs' relative file paths here")
-    lk.add_argument("--out", type=Path, required=True, help="output directory (must be empty unless --force)")
+    _spec_arguments(lk)
     lk.add_argument("--standardized", type=Path, metavar="DIR",
                     help="reuse a `weft standardize` output instead of standardizing again")
     lk.add_argument("--kinds", default="person,entity,house", metavar="K,K",
