@@ -1,8 +1,10 @@
 """Address tokenising and parsing over code points (DOMAIN §3), one row per address.
 
-The kernels take CSR code points (``codes``, ``offsets``) and look-up tables as plain arrays, and
-write a normalised copy of every row plus an ``int32`` result matrix of spans and numbers. They
-never build strings: ``weft.linkage.standardize.address`` turns spans into Arrow columns.
+The kernels take CSR code points (``codes``, ``offsets``) and look-up tables as plain arrays.
+:func:`parse` writes a normalised copy of every row plus an ``int32`` result matrix of spans and
+numbers; :func:`render` writes the string columns built from them (the canonical address, the
+parts, the keys) as UTF-8 in one CSR buffer, which ``weft.linkage.standardize.address`` wraps as
+Arrow columns without copying.
 
 Per row:
 
@@ -41,8 +43,13 @@ __all__ = [
     "fnv1a",
     "hash_rows",
     "parse",
+    "render",
     "gather_spans",
+    "hash_filter",
+    "hash_slots",
+    "bit_set",
     "NCOL",
+    "NSTR",
     "LEVEL_MISSING",
     "LEVEL_UNPARSED",
     "LEVEL_DISTRICT",
@@ -218,31 +225,33 @@ def _merges(c):
 
 
 # ---------------------------------------------------------------------------- normalise
+# These helpers read ``fc``, the row's code points already passed through :func:`_fold` (once per
+# character, by :func:`parse`); traditional characters are simplified where it matters (t2s).
 @jit
-def _numeral_len(codes, j, r):
-    """Digits the numeral run ``codes[j:r]`` becomes: one per character, or up to 3 for 十/百 forms."""
+def _numeral_len(fc, j, r, t2s):
+    """Digits the numeral run ``fc[j:r]`` becomes: one per character, or up to 3 for 十/百 forms."""
     for t in range(j, r):
-        if _numeral(_fold(codes[t])) >= 10:
+        if _numeral(_simplified(fc[t], t2s)) >= 10:
             return 3
     return r - j
 
 
 @jit
-def _numeral_run(codes, j, r, out, pos):
-    """Write the Arabic form of the numeral run ``codes[j:r]`` at ``pos``; return chars written."""
+def _numeral_run(fc, j, r, out, pos, t2s):
+    """Write the Arabic form of the numeral run ``fc[j:r]`` at ``pos``; return chars written."""
     positional = False
     for t in range(j, r):
-        v = _numeral(_fold(codes[t]))
+        v = _numeral(_simplified(fc[t], t2s))
         if v >= 10:
             positional = True
     if not positional:  # 一二零三 → 1203, digit by digit
         for t in range(j, r):
-            out[pos + t - j] = 0x30 + _numeral(_fold(codes[t]))
+            out[pos + t - j] = 0x30 + _numeral(_simplified(fc[t], t2s))
         return r - j
     total = 0
     cur = 0
     for t in range(j, r):
-        v = _numeral(_fold(codes[t]))
+        v = _numeral(_simplified(fc[t], t2s))
         if v >= 10:
             total += (cur if cur > 0 else 1) * v
             cur = 0
@@ -262,19 +271,19 @@ def _numeral_run(codes, j, r, out, pos):
 
 
 @jit
-def _noise_end(codes, i, s, e):
-    """End of the phone number or postcode starting at ``codes[i]`` (6+ digits, optionally after
+def _noise_end(fc, i, s, e):
+    """End of the phone number or postcode starting at ``fc[i]`` (6+ digits, optionally after
     an area code ``0755-``), or ``i`` if there is none."""
-    if not _is_digit(_fold(codes[i])) or (i > s and _is_digit(_fold(codes[i - 1]))):
+    if not _is_digit(fc[i]) or (i > s and _is_digit(fc[i - 1])):
         return i
     r = i
-    while r < e and _is_digit(_fold(codes[r])):
+    while r < e and _is_digit(fc[r]):
         r += 1
     if r - i >= 6:
         return r
-    if _fold(codes[i]) == 0x30 and 3 <= r - i <= 4 and r < e and _fold(codes[r]) == _HYPHEN:
+    if fc[i] == 0x30 and 3 <= r - i <= 4 and r < e and fc[r] == _HYPHEN:
         r2 = r + 1
-        while r2 < e and _is_digit(_fold(codes[r2])):
+        while r2 < e and _is_digit(fc[r2]):
             r2 += 1
         if r2 - r - 1 >= 6:
             return r2
@@ -282,45 +291,61 @@ def _noise_end(codes, i, s, e):
 
 
 @jit
-def _capacity(codes, s, e):
-    """An upper bound of the normalised length of ``codes[s:e]``: only numerals can grow (百 →
-    " 100" after a digit), everything else maps to at most one character."""
+def _simplified(c, t2s):
+    return np.int64(t2s[c]) if c < 65536 else np.int64(c)
+
+
+@jit
+def _fold_table(t2s):
+    """uint32[65536]: :func:`_fold` of every BMP code point, with (bits 24-25) how much longer it
+    can make the normalised row: numerals can grow (百 → " 100" after a digit, one more for a
+    digit), everything else maps to at most one character."""
+    lut = np.empty(65536, np.uint32)
+    for c in range(65536):
+        f = _fold(c)
+        v = _numeral(_simplified(f, t2s))
+        lut[c] = f | ((3 if v >= 10 else (1 if v >= 0 else 0)) << 24)
+    return lut
+
+
+@jit
+def _fold_capacity(codes, s, e, fc, lut):
+    """Fold ``codes[s:e]`` into ``fc[s:e]`` and return an upper bound of the normalised length."""
     n = e - s
     for t in range(s, e):
-        v = _numeral(_fold(codes[t]))
-        if v >= 10:
-            n += 3
-        elif v >= 0:
-            n += 1
+        c = codes[t]
+        if c < 65536:
+            x = lut[c]
+            fc[t] = x & 0xFFFFFF
+            n += x >> 24
+        else:
+            fc[t] = c  # _fold keeps characters beyond the BMP, none is a numeral
     return n
 
 
 @jit
-def _simplified(c, t2s):
-    return np.int64(t2s[c]) if c < 65536 else c
-
-
-@jit
-def _normalize(codes, s, e, out, o, limit, t2s):
-    """Normalise ``codes[s:e]`` into ``out[o:o + limit]``; return the length written.
+def _normalize(fc, s, e, out, o, limit, t2s):
+    """Normalise the folded row ``fc[s:e]`` into ``out[o:o + limit]``; return the length written.
 
     ``t2s`` maps each BMP code point to its simplified form; ``limit`` comes from
-    :func:`_capacity` and only guards memory.
+    :func:`_fold_capacity` and only guards memory.
     """
     k = 0
     prev = np.int64(0)
     pend = False
     i = s
     while i < e:
-        c = _simplified(_fold(codes[i]), t2s)
+        c = _simplified(fc[i], t2s)
         if i + 1 < e:
-            c2 = _simplified(_fold(codes[i + 1]), t2s)
+            c2 = _simplified(fc[i + 1], t2s)
             if (c == 0x7535 and c2 == 0x8BDD) or (c == 0x624B and c2 == 0x673A) or (c == 0x8054 and c2 == 0x7CFB):
                 break  # 电话 手机 联系: the rest is contact noise
-            if (c == 0x54 and c2 == 0x45 and i + 2 < e and _fold(codes[i + 2]) == 0x4C
-                    and (i == s or not (0x41 <= _fold(codes[i - 1]) <= 0x5A))):
+            if (c == 0x54 and c2 == 0x45 and i + 2 < e and fc[i + 2] == 0x4C
+                    and (i == s or not (0x41 <= fc[i - 1] <= 0x5A))):
                 break  # TEL, not inside a word (HOTEL)
-        r = _noise_end(codes, i, s, e)
+        r = i
+        if _is_digit(c) and not (i > s and _is_digit(fc[i - 1])):  # (the test _noise_end starts with)
+            r = _noise_end(fc, i, s, e)
         if r > i or _is_sep(c) or ((c == _HYPHEN or c == _HASH) and not _is_alnum(prev)):
             pend = True  # '-' and '#' only mean something after a number or label (5-1-101, 3#)
             i = max(r, i + 1)
@@ -328,27 +353,27 @@ def _normalize(codes, s, e, out, o, limit, t2s):
         if c == _DI or _numeral(c) >= 0:
             j = i + 1 if c == _DI else i
             r = j
-            while r < e and _numeral(_fold(codes[r])) >= 0:
+            while r < e and _numeral(_simplified(fc[r], t2s)) >= 0:
                 r += 1
             q = r  # what vanishes anyway may stand in between: 三 栋, 三-栋 are 3栋
             while q < e:
-                f = _fold(codes[q])
+                f = fc[q]
                 if _is_sep(f) or f == _HYPHEN:
                     q += 1
-                elif _noise_end(codes, q, s, e) > q:
-                    q = _noise_end(codes, q, s, e)
+                elif _is_digit(f) and _noise_end(fc, q, s, e) > q:
+                    q = _noise_end(fc, q, s, e)
                 else:
                     break
             # at most five digits, so that numbers never run into phone-number length
-            if r > j and q < e and _unit_start(_fold(codes[q])) and _numeral_len(codes, j, r) <= 5:
+            if r > j and q < e and _unit_start(fc[q]) and _numeral_len(fc, j, r, t2s) <= 5:
                 space = _is_alnum(prev) and (pend or _is_digit(prev))  # 2三房 → "2 3房", not 23
-                if k + space + _numeral_len(codes, j, r) > limit:
+                if k + space + _numeral_len(fc, j, r, t2s) > limit:
                     break
                 if space:
                     out[o + k] = _SPACE
                     k += 1
                 pend = False
-                k += _numeral_run(codes, j, r, out, o + k)
+                k += _numeral_run(fc, j, r, out, o + k, t2s)
                 prev = 0x30
                 i = q
                 continue
@@ -356,10 +381,10 @@ def _normalize(codes, s, e, out, o, limit, t2s):
                 if k + r - j > limit:
                     break
                 for t in range(j, r):
-                    out[o + k] = _fold(codes[t])
+                    out[o + k] = _simplified(fc[t], t2s)
                     k += 1
                 pend = False
-                prev = _fold(codes[r - 1])
+                prev = _simplified(fc[r - 1], t2s)
                 i = r
                 continue
         space = pend and _is_alnum(prev) and _is_alnum(c)
@@ -374,7 +399,6 @@ def _normalize(codes, s, e, out, o, limit, t2s):
         prev = c
         i += 1
     return k
-
 
 # ---------------------------------------------------------------------------- admin chain
 @jit
@@ -435,13 +459,83 @@ def _accept(k, h, anchored, a_hash, a_level, a_code, a_canon, a_flags, ctx):
     return False
 
 
+FILTER_BITS = 16  # admin-name hashes pass a 2**16-entry filter (top bits) before the binary search
+
+
 @jit
-def _admin_chain(b, o, end, first, term, a_hash, a_level, a_code, a_canon, a_flags, ctx):
+def hash_filter(hashes):
+    """Bits (uint8[2**FILTER_BITS / 8]): set where some hash in ``hashes`` has these top bits (a
+    one-probe Bloom filter: most substrings tried as admin names are not, and skip the search)."""
+    filt = np.zeros(1 << (FILTER_BITS - 3), np.uint8)
+    for k in range(len(hashes)):
+        _set_bit(filt, hashes[k] >> np.uint64(64 - FILTER_BITS))
+    return filt
+
+
+@jit
+def hash_slots(hashes):
+    """Open-addressing index of the sorted ``hashes``: a slot holds the first index of its hash
+    group, -1 when empty (one or two probes where a binary search over thousands takes a dozen)."""
+    size = 16
+    while size < 2 * len(hashes):
+        size *= 2
+    slots = np.full(size, -1, np.int32)
+    mask = np.uint64(size - 1)
+    for k in range(len(hashes)):
+        if k > 0 and hashes[k] == hashes[k - 1]:
+            continue
+        j = (hashes[k] >> np.uint64(20)) & mask
+        while slots[j] >= 0:
+            j = (j + np.uint64(1)) & mask
+        slots[j] = k
+    return slots
+
+
+@jit
+def _lookup(slots, hashes, h):
+    """First index of ``h`` in the sorted ``hashes`` (indexed by :func:`hash_slots`), or -1."""
+    mask = np.uint64(len(slots) - 1)
+    j = (h >> np.uint64(20)) & mask
+    while True:
+        k = slots[j]
+        if k < 0:
+            return -1
+        if hashes[k] == h:
+            return k
+        j = (j + np.uint64(1)) & mask
+
+
+@jit
+def _set_bit(bits, k):
+    bits[k >> 3] |= np.uint8(1 << (k & 7))
+
+
+@jit
+def _bit(bits, k):
+    """Bit ``k`` of a bit set (8 KB for the BMP: it stays in L1 where a bool[65536] would not)."""
+    return (bits[k >> 3] >> (k & 7)) & 1 != 0
+
+
+@jit
+def bit_set(flags):
+    """The bool array ``flags`` as a bit set for :func:`_bit`."""
+    bits = np.zeros((len(flags) + 7) // 8, np.uint8)
+    for k in range(len(flags)):
+        if flags[k]:
+            _set_bit(bits, k)
+    return bits
+
+
+@jit
+def _admin_chain(b, o, end, first, term, a_hash, a_level, a_code, a_canon, a_flags, a_filt, a_slots, hs, ctx):
     """Consume the province/prefecture/county names that open the row; return the new cursor.
 
     ASCII runs (phone numbers, postcodes) before a name are skipped. The first name may start up
     to 12 characters later still (a person's name before the address) if it is a full name; later
     names must follow directly (and may be one character: 重庆市市南川市). Longest match wins.
+    ``hs`` (uint64[16]) is scratch for the prefix hashes of one start; ``term`` is the bit set of
+    the characters names end with, ``a_filt`` :func:`hash_filter` and ``a_slots`` :func:`hash_slots`
+    of ``a_hash``.
     """
     cur = o
     while cur < end:
@@ -454,14 +548,24 @@ def _admin_chain(b, o, end, first, term, a_hash, a_level, a_code, a_canon, a_fla
         en = cur
         for st in range(lo, last_st + 1):
             en = min(end, st + 16)
+            while en >= st + shortest and not (b[en - 1] < 65536 and _bit(term, b[en - 1])):
+                en -= 1  # names end with a term character: no candidate, no hashing
+            if en < st + shortest:
+                continue
+            # FNV-1a of every prefix b[st:en] in one pass (fnv1a(b, st, en) == hs[en - st - 1])
+            h = np.uint64(0xCBF29CE484222325)
+            for t in range(st, en):
+                h = (h ^ np.uint64(b[t])) * np.uint64(0x100000001B3)
+                hs[t - st] = h
             while en >= st + shortest:
                 c = b[en - 1]
-                if c < 65536 and term[c]:
-                    h = fnv1a(b, st, en)
-                    k = _find(a_hash, h)
-                    if k >= 0 and _accept(k, h, st == lo, a_hash, a_level, a_code, a_canon, a_flags, ctx):
-                        found = True
-                        break
+                if c < 65536 and _bit(term, c):
+                    h = hs[en - st - 1]
+                    if _bit(a_filt, h >> np.uint64(64 - FILTER_BITS)):
+                        k = _lookup(a_slots, a_hash, h)
+                        if k >= 0 and _accept(k, h, st == lo, a_hash, a_level, a_code, a_canon, a_flags, ctx):
+                            found = True
+                            break
                 en -= 1
             if found:
                 break
@@ -875,12 +979,13 @@ def _grammar(b, o, tk, ts, te, tv, j, nt, R, i):
 
 # ---------------------------------------------------------------------------- one row
 @jit
-def _parse_row(codes, s, e, b, o, R, i, tk, ts, te, tv, t2s, term, a_hash, a_level, a_code, a_canon, a_flags,
-               s_hash, s_code, s_canon, ph_hash, ctx):
-    """Normalise ``codes[s:e]`` into ``b[o:]`` and parse it into ``R[i]`` (steps 1-5 above)."""
+def _parse_row(fc, s, e, limit, b, o, R, i, tk, ts, te, tv, t2s, term, a_hash, a_level, a_code, a_canon, a_flags,
+               a_filt, a_slots, s_hash, s_code, s_canon, ph_hash, hs, ctx):
+    """Normalise the folded row ``fc[s:e]`` into ``b[o:o + limit]`` and parse it into ``R[i]``
+    (steps 1-5 above)."""
     for c in range(NCOL):
         R[i, c] = -1
-    L = _normalize(codes, s, e, b, o, _capacity(codes, s, e), t2s)
+    L = _normalize(fc, s, e, b, o, limit, t2s)
     R[i, R_LEN] = L
     end = o + L
     if L == 0 or _find(ph_hash, fnv1a(b, o, end)) >= 0:
@@ -889,7 +994,7 @@ def _parse_row(codes, s, e, b, o, R, i, tk, ts, te, tv, t2s, term, a_hash, a_lev
     ctx[:] = 0
     ctx[3] = -1
     ctx[4] = -1
-    cur = _admin_chain(b, o, end, True, term, a_hash, a_level, a_code, a_canon, a_flags, ctx)
+    cur = _admin_chain(b, o, end, True, term, a_hash, a_level, a_code, a_canon, a_flags, a_filt, a_slots, hs, ctx)
 
     nt = _tokenize(b, cur, end, tk, ts, te, tv)
     jt = 0
@@ -898,7 +1003,8 @@ def _parse_row(codes, s, e, b, o, R, i, tk, ts, te, tv, t2s, term, a_hash, a_lev
     if jt < nt:
         # the canonical form writes this text right after the admin names: continue the chain
         # there, so that a second parse of the canonical address reads it the same way
-        ts[jt] = _admin_chain(b, ts[jt], te[jt], False, term, a_hash, a_level, a_code, a_canon, a_flags, ctx)
+        ts[jt] = _admin_chain(b, ts[jt], te[jt], False, term, a_hash, a_level, a_code, a_canon, a_flags,
+                               a_filt, a_slots, hs, ctx)
     other = (ctx[2] != 0 and ctx[2] // 100 != SHENZHEN) or (ctx[2] == 0 and ctx[1] != 0 and ctx[1] != SHENZHEN) or (
         ctx[1] == 0 and ctx[0] != 0 and ctx[0] != SHENZHEN // 100)
     if jt < nt:
@@ -941,9 +1047,14 @@ def parse(codes, offsets, valid, t2s, term, a_hash, a_level, a_code, a_canon, a_
     to the slot start) and parsed, in blocks of rows per thread.
     """
     n = len(offsets) - 1
+    a_filt = hash_filter(a_hash)
+    a_slots = hash_slots(a_hash)
+    term = bit_set(term)
+    lut = _fold_table(t2s)
+    fc = np.empty(len(codes), np.uint32)  # every character folded once
     cap = np.empty(n, np.int64)
     for i in prange(n):
-        cap[i] = _capacity(codes, offsets[i], offsets[i + 1])
+        cap[i] = _fold_capacity(codes, offsets[i], offsets[i + 1], fc, lut)
     noff = np.zeros(n + 1, np.int64)
     for i in range(n):
         noff[i + 1] = noff[i] + cap[i]
@@ -961,11 +1072,13 @@ def parse(codes, offsets, valid, t2s, term, a_hash, a_level, a_code, a_canon, a_
         ts = np.zeros(width, np.int64)
         te = np.zeros(width, np.int64)
         tv = np.zeros(width, np.int64)
+        hs = np.zeros(16, np.uint64)
         ctx = np.zeros(5, np.int64)
         for i in range(lo, hi):
             if valid[i]:
-                _parse_row(codes, offsets[i], offsets[i + 1], b, noff[i], R, i, tk, ts, te, tv, t2s, term, a_hash,
-                           a_level, a_code, a_canon, a_flags, s_hash, s_code, s_canon, ph_hash, ctx)
+                _parse_row(fc, offsets[i], offsets[i + 1], cap[i], b, noff[i], R, i, tk, ts, te, tv, t2s, term,
+                           a_hash, a_level, a_code, a_canon, a_flags, a_filt, a_slots, s_hash, s_code, s_canon,
+                           ph_hash, hs, ctx)
             else:
                 for c in range(NCOL):
                     R[i, c] = -1
@@ -995,3 +1108,321 @@ def gather_spans(b, base, starts, ends):
         for t in range(lens[i]):
             out[off[i] + t] = b[src + t]
     return out, off
+
+
+# ---------------------------------------------------------------------------- rendering
+# String columns of render(), in this order (column k of row i is CSR row k * n + i).
+(S_ADDRESS, S_PROVINCE, S_CITY, S_DISTRICT, S_STREET, S_COMMUNITY, S_ROAD, S_ROAD_NO, S_VILLAGE, S_COMPOUND,
+ S_BUILDING, S_ROOM, S_BUILDING_KEY, S_HOUSE_KEY) = range(14)
+NSTR = 14
+_PIPE = 0x7C
+# The row renderer spells every column out (a generic list of pieces per row, measured then
+# copied, was 50% slower). Its ``write`` argument is always a literal, so each of its two passes,
+# measuring then writing, compiles to straight code.
+
+
+@jit
+def _ndigits(v):
+    nd = 1
+    while v >= 10:
+        v //= 10
+        nd += 1
+    return nd
+
+
+@jit
+def _nbytes(c):
+    """UTF-8 length of code point ``c``."""
+    return 1 if c < 0x80 else (2 if c < 0x800 else (3 if c < 0x10000 else 4))
+
+
+@jit
+def _span_bytes(src, s, e):
+    n = 0
+    for t in range(s, e):
+        n += _nbytes(src[t])
+    return n
+
+
+@jit
+def _put(out, p, c):
+    """Code point ``c`` as UTF-8 at ``out[p]``; returns the position after it."""
+    if c < 0x80:
+        out[p] = c
+        return p + 1
+    if c < 0x800:
+        out[p] = 0xC0 | (c >> 6)
+        out[p + 1] = 0x80 | (c & 0x3F)
+        return p + 2
+    if c < 0x10000:
+        out[p] = 0xE0 | (c >> 12)
+        out[p + 1] = 0x80 | ((c >> 6) & 0x3F)
+        out[p + 2] = 0x80 | (c & 0x3F)
+        return p + 3
+    out[p] = 0xF0 | (c >> 18)
+    out[p + 1] = 0x80 | ((c >> 12) & 0x3F)
+    out[p + 2] = 0x80 | ((c >> 6) & 0x3F)
+    out[p + 3] = 0x80 | (c & 0x3F)
+    return p + 4
+
+
+@jit
+def _put_span(out, p, src, s, e):
+    for t in range(s, e):
+        p = _put(out, p, src[t])
+    return p
+
+
+@jit
+def _put_int(out, p, v):
+    """Decimal digits of ``v`` >= 0."""
+    nd = _ndigits(v)
+    x = v
+    for t in range(nd - 1, -1, -1):
+        out[p + t] = 0x30 + x % 10
+        x //= 10
+    return p + nd
+
+
+@jit
+def _render_row(i, n, b, o, R, names, names_off, prov_name, pref_name, canon_name, out, off, ok, write):
+    """Column k of row i as UTF-8 into ``out[off[k * n + i]:]`` (``write``), else its byte length
+    into ``off[k * n + i]`` and its validity into ``ok`` (module docstring of
+    weft.linkage.standardize.address)."""
+    level = R[i, R_LEVEL]
+    shown = level >= LEVEL_DISTRICT
+    street_s, street_e, comm_s, comm_e = R[i, R_STREET_S], R[i, R_STREET_E], R[i, R_COMM_S], R[i, R_COMM_E]
+    road_s, road_e, vil_s, vil_e = R[i, R_ROAD_S], R[i, R_ROAD_E], R[i, R_VILLAGE_S], R[i, R_VILLAGE_E]
+    cpd_s, cpd_e, bld_s, bld_e = R[i, R_COMPOUND_S], R[i, R_COMPOUND_E], R[i, R_BLD_S], R[i, R_BLD_E]
+    road_no, unit, floor, room = R[i, R_ROAD_NO], R[i, R_UNIT], R[i, R_FLOOR], R[i, R_ROOM]
+    street_k, comm_k = R[i, R_STREET_KIND], R[i, R_COMM_KIND]
+    pv = -1
+    ct = -1
+    ds = -1
+    if shown:
+        if R[i, R_PROV] > 0:
+            pv = prov_name[R[i, R_PROV]]
+        if R[i, R_PREF] > 0:
+            ct = pref_name[R[i, R_PREF]]
+        if R[i, R_CANON] >= 0:
+            ds = canon_name[R[i, R_CANON]]
+    pv_s, pv_e = (names_off[pv], names_off[pv + 1]) if pv >= 0 else (0, 0)
+    ct_s, ct_e = (names_off[ct], names_off[ct + 1]) if ct >= 0 else (0, 0)
+    ds_s, ds_e = (names_off[ds], names_off[ds + 1]) if ds >= 0 else (0, 0)
+    # 北京市北京市朝阳区 → 北京市朝阳区; 海南省儋州市儋州市 → 海南省儋州市
+    same = False
+    if ct >= 0:
+        for x_s, x_e, x in ((pv_s, pv_e, pv), (ds_s, ds_e, ds)):
+            if x >= 0 and not same and x_e - x_s == ct_e - ct_s:
+                same = True
+                for t in range(ct_e - ct_s):
+                    if names[ct_s + t] != names[x_s + t]:
+                        same = False
+                        break
+    if not shown or same:
+        ct_e = ct_s  # (the city column keeps its name: below)
+
+    if not write:
+        # byte lengths of the parts, then of the columns built from them
+        pv_n = _span_bytes(names, pv_s, pv_e)
+        ct_n = _span_bytes(names, names_off[ct], names_off[ct + 1]) if ct >= 0 else 0
+        cw_n = _span_bytes(names, ct_s, ct_e)
+        ds_n = _span_bytes(names, ds_s, ds_e)
+        street_n = _span_bytes(b, o + street_s, o + street_e) if street_s >= 0 else 0
+        comm_n = _span_bytes(b, o + comm_s, o + comm_e) if comm_s >= 0 else 0
+        road_n = _span_bytes(b, o + road_s, o + road_e) if road_s >= 0 else 0
+        vil_n = _span_bytes(b, o + vil_s, o + vil_e) if vil_s >= 0 else 0
+        cpd_n = _span_bytes(b, o + cpd_s, o + cpd_e) if cpd_s >= 0 else 0
+        bld_n = _span_bytes(b, o + bld_s, o + bld_e) if bld_s >= 0 else 0
+        road_no_n = _ndigits(road_no) if road_no >= 0 else 0
+        room_n = _ndigits(room) if room >= 0 else 0
+        for k, valid, nb in ((S_PROVINCE, pv >= 0, pv_n), (S_CITY, ct >= 0, ct_n), (S_DISTRICT, ds >= 0, ds_n),
+                             (S_STREET, street_s >= 0, street_n), (S_COMMUNITY, comm_s >= 0, comm_n),
+                             (S_ROAD, road_s >= 0, road_n), (S_ROAD_NO, road_no >= 0, road_no_n),
+                             (S_VILLAGE, vil_s >= 0, vil_n), (S_COMPOUND, cpd_s >= 0, cpd_n),
+                             (S_BUILDING, bld_s >= 0, bld_n), (S_ROOM, room >= 0, room_n)):
+            ok[k * n + i] = valid
+            off[k * n + i] = nb
+        # every literal below is a 3-byte character but '|'
+        a = 0
+        if shown:
+            a = pv_n + cw_n + ds_n + vil_n + road_n + cpd_n
+            if street_s >= 0:
+                a += street_n + (3 if street_k == 1 or street_k == 2 else 6)  # 镇/乡, 街道
+            if comm_s >= 0:
+                a += comm_n + (9 if comm_k == 1 else 6)  # 村委会, 社区
+            if road_no >= 0:
+                a += road_no_n + 3  # 号
+            if bld_s >= 0:
+                a += bld_n + 3  # 栋
+            if unit >= 0:
+                a += _ndigits(unit) + 6  # 单元
+            if room >= 0:
+                a += room_n
+            elif floor >= 0:
+                a += _ndigits(floor) + 3  # 层
+        ok[S_ADDRESS * n + i] = shown
+        off[S_ADDRESS * n + i] = a
+        has_bld = level >= LEVEL_BUILDING
+        bk = 0
+        if has_bld:
+            bk = _ndigits(max(R[i, R_COUNTY], 0)) + ds_n + 2
+            if cpd_s >= 0:
+                bk += cpd_n
+            else:
+                bk += vil_n + road_n + (road_no_n + 3 if road_no >= 0 else 0)
+            if vil_s < 0:
+                bk += bld_n
+        ok[S_BUILDING_KEY * n + i] = has_bld
+        off[S_BUILDING_KEY * n + i] = bk
+        has_house = level == LEVEL_ROOM and room >= 0
+        ok[S_HOUSE_KEY * n + i] = has_house
+        off[S_HOUSE_KEY * n + i] = bk + 2 + _ndigits(unit if unit >= 0 else 1) + room_n if has_house else 0
+        return
+
+    # the parts
+    if pv >= 0:
+        _put_span(out, off[S_PROVINCE * n + i], names, pv_s, pv_e)
+    if ct >= 0:
+        _put_span(out, off[S_CITY * n + i], names, names_off[ct], names_off[ct + 1])
+    if ds >= 0:
+        _put_span(out, off[S_DISTRICT * n + i], names, ds_s, ds_e)
+    if street_s >= 0:
+        _put_span(out, off[S_STREET * n + i], b, o + street_s, o + street_e)
+    if comm_s >= 0:
+        _put_span(out, off[S_COMMUNITY * n + i], b, o + comm_s, o + comm_e)
+    if road_s >= 0:
+        _put_span(out, off[S_ROAD * n + i], b, o + road_s, o + road_e)
+    if road_no >= 0:
+        _put_int(out, off[S_ROAD_NO * n + i], road_no)
+    if vil_s >= 0:
+        _put_span(out, off[S_VILLAGE * n + i], b, o + vil_s, o + vil_e)
+    if cpd_s >= 0:
+        _put_span(out, off[S_COMPOUND * n + i], b, o + cpd_s, o + cpd_e)
+    if bld_s >= 0:
+        _put_span(out, off[S_BUILDING * n + i], b, o + bld_s, o + bld_e)
+    if room >= 0:
+        _put_int(out, off[S_ROOM * n + i], room)
+
+    # the canonical address
+    if shown:
+        p = off[S_ADDRESS * n + i]
+        p = _put_span(out, p, names, pv_s, pv_e)
+        p = _put_span(out, p, names, ct_s, ct_e)
+        p = _put_span(out, p, names, ds_s, ds_e)
+        if street_s >= 0:
+            p = _put_span(out, p, b, o + street_s, o + street_e)
+            if street_k == 1:
+                p = _put(out, p, _ZHEN)  # 镇
+            elif street_k == 2:
+                p = _put(out, p, _XIANG2)  # 乡
+            else:
+                p = _put(out, _put(out, p, _JIE), _DAO)  # 街道
+        if comm_s >= 0:
+            p = _put_span(out, p, b, o + comm_s, o + comm_e)
+            if comm_k == 1:
+                p = _put(out, _put(out, _put(out, p, _CUN), _WEI), _HUI)  # 村委会
+            else:
+                p = _put(out, _put(out, p, _SHE), _QU)  # 社区
+        if vil_s >= 0:
+            p = _put_span(out, p, b, o + vil_s, o + vil_e)
+        if road_s >= 0:
+            p = _put_span(out, p, b, o + road_s, o + road_e)
+        if road_no >= 0:
+            p = _put(out, _put_int(out, p, road_no), _HAO)
+        if cpd_s >= 0:
+            p = _put_span(out, p, b, o + cpd_s, o + cpd_e)
+        if bld_s >= 0:
+            p = _put(out, _put_span(out, p, b, o + bld_s, o + bld_e), _DONG)
+        if unit >= 0:
+            p = _put(out, _put(out, _put_int(out, p, unit), _DAN), _YUAN)
+        if room >= 0:
+            p = _put_int(out, p, room)
+        elif floor >= 0:
+            p = _put(out, _put_int(out, p, floor), _CENG)
+
+    # keys: <county><district>|<place>|<label> [|<unit, 1 if not written>|<room>]
+    if level >= LEVEL_BUILDING:
+        p0 = off[S_BUILDING_KEY * n + i]
+        p = _put_int(out, p0, max(R[i, R_COUNTY], 0))
+        p = _put(out, _put_span(out, p, names, ds_s, ds_e), _PIPE)
+        # the place: the compound, else village + road + road number 号
+        if cpd_s >= 0:
+            p = _put_span(out, p, b, o + cpd_s, o + cpd_e)
+        else:
+            if vil_s >= 0:
+                p = _put_span(out, p, b, o + vil_s, o + vil_e)
+            if road_s >= 0:
+                p = _put_span(out, p, b, o + road_s, o + road_e)
+            if road_no >= 0:
+                p = _put(out, _put_int(out, p, road_no), _HAO)
+        p = _put(out, p, _PIPE)
+        if vil_s < 0 and bld_s >= 0:  # in urban villages the house number is the building
+            p = _put_span(out, p, b, o + bld_s, o + bld_e)
+        if level == LEVEL_ROOM and room >= 0:
+            q = off[S_HOUSE_KEY * n + i]
+            for t in range(p - p0):
+                out[q + t] = out[p0 + t]
+            q = _put_int(out, _put(out, q + p - p0, _PIPE), unit if unit >= 0 else 1)
+            _put_int(out, _put(out, q, _PIPE), room)
+
+
+@jit
+def _utf8_equals(out, s, e, codes, cs, ce):
+    """Whether the UTF-8 ``out[s:e]`` spells the code points ``codes[cs:ce]``."""
+    k = cs
+    p = s
+    while p < e:
+        if k == ce:
+            return False
+        c = np.uint32(out[p])
+        if c < 0x80:
+            p += 1
+        elif c < 0xE0:
+            c = ((c & 0x1F) << 6) | (np.uint32(out[p + 1]) & 0x3F)
+            p += 2
+        elif c < 0xF0:
+            c = ((c & 0x0F) << 12) | ((np.uint32(out[p + 1]) & 0x3F) << 6) | (np.uint32(out[p + 2]) & 0x3F)
+            p += 3
+        else:
+            c = (((c & 0x07) << 18) | ((np.uint32(out[p + 1]) & 0x3F) << 12)
+                 | ((np.uint32(out[p + 2]) & 0x3F) << 6) | (np.uint32(out[p + 3]) & 0x3F))
+            p += 4
+        if c != codes[k]:
+            return False
+        k += 1
+    return k == ce
+
+
+@jit
+def render(codes, offsets, valid, b, noff, R, names, names_off, prov_name, pref_name, canon_name):
+    """The string columns of parsed rows as UTF-8, one CSR over NSTR * n rows (column-major).
+
+    ``names``/``names_off``: CSR of the district, province and prefecture names that
+    ``canon_name`` (by canonical id), ``prov_name`` (by 2-digit code) and ``pref_name`` (by 4-digit
+    code) index, -1 where there is none. Returns (bytes, offsets, valid, as_given): ``as_given[i]``
+    is True when row i's canonical address equals its input ``codes[offsets[i]:offsets[i+1]]``.
+
+    Serial: rendering costs a fraction of :func:`parse`, and a ``parallel=True`` variant of this
+    long row function would double its compile time.
+    """
+    n = len(R)
+    lens = np.empty(NSTR * n, np.int64)
+    ok = np.empty(NSTR * n, np.bool_)
+    dummy = np.zeros(0, np.uint8)
+    for i in range(n):
+        _render_row(i, n, b, noff[i], R, names, names_off, prov_name, pref_name, canon_name, dummy, lens, ok, False)
+    off = np.empty(NSTR * n + 1, np.int64)
+    off[0] = 0
+    acc = 0
+    for k in range(NSTR * n):
+        acc += lens[k]
+        off[k + 1] = acc
+    out = np.empty(acc, np.uint8)
+    as_given = np.zeros(n, np.bool_)
+    for i in range(n):
+        _render_row(i, n, b, noff[i], R, names, names_off, prov_name, pref_name, canon_name, out, off, ok, True)
+        if valid[i] and ok[S_ADDRESS * n + i]:
+            as_given[i] = _utf8_equals(out, off[S_ADDRESS * n + i], off[S_ADDRESS * n + i + 1], codes, offsets[i],
+                                       offsets[i + 1])
+    return out, off, ok, as_given

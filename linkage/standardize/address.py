@@ -42,7 +42,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from weft.core import address as K
 
@@ -77,8 +76,6 @@ COLUMNS = (
 # whole values that mean "no address" (in normalised form: upper case, punctuation dropped)
 _PLACEHOLDERS = ("无", "不详", "未知", "暂无", "空", "NULL", "NONE", "NA", "N A", "无地址", "未填写", "不明", "待定",
                  "待补充", "0")
-_STREET_SUFFIX = ("街道", "镇", "乡")
-_COMMUNITY_SUFFIX = ("社区", "村委会")
 
 
 @dataclass(frozen=True)
@@ -95,9 +92,11 @@ class _Tables:
     s_code: np.ndarray
     s_canon: np.ndarray
     ph_hash: np.ndarray
-    canon_names: pa.Array  # canonical district names by id
-    province_names: pa.Array  # by 2-digit code (null where none)
-    prefecture_names: pa.Array  # by 4-digit code
+    names: np.ndarray  # uint32 code points of every name below, CSR by names_off
+    names_off: np.ndarray
+    canon_name: np.ndarray  # int32 row in names: canonical district names by id
+    prov_name: np.ndarray  # by 2-digit code (-1 where none)
+    pref_name: np.ndarray  # by 4-digit code (-1 where none)
 
 
 # Characters OpenCC t2s would fold that are standard simplified characters in place names: 乾县
@@ -145,8 +144,8 @@ _NO_TABLES = _Tables(  # empty look-ups: parse() then only normalises
     term=np.zeros(65536, bool), a_hash=np.zeros(0, np.uint64), a_level=np.zeros(0, np.int8),
     a_code=np.zeros(0, np.int32), a_canon=np.zeros(0, np.int32), a_flags=np.zeros(0, np.uint8),
     s_hash=np.zeros(0, np.uint64), s_code=np.zeros(0, np.int32), s_canon=np.zeros(0, np.int32),
-    ph_hash=np.zeros(0, np.uint64), canon_names=pa.array([], pa.string()), province_names=pa.array([], pa.string()),
-    prefecture_names=pa.array([], pa.string()),
+    ph_hash=np.zeros(0, np.uint64), names=np.zeros(0, np.uint32), names_off=np.zeros(1, np.int64),
+    canon_name=np.zeros(0, np.int32), prov_name=np.full(100, -1, np.int32), pref_name=np.full(10000, -1, np.int32),
 )
 
 
@@ -204,6 +203,15 @@ def _tables() -> _Tables:
     div_prov = {a.code: folded[a.canonical] for a in names if a.level == geo.PROVINCE}
     div_pref = {a.code: folded[a.canonical] or None for a in names if a.level == geo.PREFECTURE}
     streets = [(s, d) for d, ss in geo.SHENZHEN_STREETS.items() for s in ss]
+    # one CSR of names: districts by canonical id, then provinces and prefectures by code
+    provs = [div_prov.get(c) for c in range(100)]
+    prefs = [div_pref.get(c) for c in range(10000)]
+    strings = canon + [x for x in provs if x is not None] + [x for x in prefs if x is not None]
+    rows = iter(range(len(canon), len(strings)))
+    prov_name = np.array([-1 if x is None else next(rows) for x in provs], np.int32)
+    pref_name = np.array([-1 if x is None else next(rows) for x in prefs], np.int32)
+    names_off = np.zeros(len(strings) + 1, np.int64)
+    np.cumsum([len(x) for x in strings], out=names_off[1:])
     sh = _hashes(s for s, _ in streets)
     sorder = np.argsort(sh)
     return _Tables(
@@ -217,44 +225,35 @@ def _tables() -> _Tables:
         s_code=np.array([geo.district_code(d) for _, d in streets], np.int32)[sorder],
         s_canon=np.array([canon_id[folded[d]] for _, d in streets], np.int32)[sorder],
         ph_hash=np.sort(_hashes(_PLACEHOLDERS)),
-        canon_names=pa.array(canon, pa.string()),
-        province_names=pa.array([div_prov.get(c) for c in range(100)], pa.string()),
-        prefecture_names=pa.array([div_pref.get(c) for c in range(10000)], pa.string()),
+        names=np.frombuffer("".join(strings).encode("utf-32-le"), np.uint32).copy(),
+        names_off=names_off,
+        canon_name=np.arange(len(canon), dtype=np.int32),
+        prov_name=prov_name,
+        pref_name=pref_name,
     )
 
 
 # ------------------------------------------------------------------------------- helpers
-def _spans(b: np.ndarray, noff: np.ndarray, R: np.ndarray, columns: list[tuple[int, int]]) -> list[pa.Array]:
-    """The text of each (start, end) span column, gathered and encoded at once, then sliced."""
-    n = len(R)
-    starts = np.concatenate([R[:, s] for s, _ in columns])
-    ends = np.concatenate([R[:, e] for _, e in columns])
-    codes, offsets = K.gather_spans(b, np.tile(noff[:-1], len(columns)), starts, ends)
-    text = encode(CodePoints(codes, offsets, starts >= 0))
-    return [text.slice(k * n, n) for k in range(len(columns))]
-
-
 def _int_col(values: np.ndarray, dtype=pa.int32()) -> pa.Array:
     """Integers with -1 as null."""
     return pa.array(values, dtype, mask=values < 0)
 
 
-def _str_of(values: np.ndarray) -> pa.Array:
-    return pc.cast(_int_col(values.astype(np.int64), pa.int64()), pa.string())
-
-
-def _suffixed(part: pa.Array, suffix) -> pa.Array:
-    """``part + suffix``, null where ``part`` is null."""
-    return pc.binary_join_element_wise(part, suffix, "")
-
-
-def _join(*parts) -> pa.Array:
-    """Concatenation with null parts skipped."""
-    return pc.binary_join_element_wise(*parts, "", null_handling="replace", null_replacement="")
-
-
-def _take(table: pa.Array, idx: np.ndarray, mask: np.ndarray) -> pa.Array:
-    return table.take(pa.array(np.where(mask, idx, 0), pa.int32(), mask=~mask))
+def _utf8_columns(data: np.ndarray, offsets: np.ndarray, valid: np.ndarray, k: int) -> list[pa.Array]:
+    """``k`` string columns stacked column-major in one UTF-8 CSR (``k * n`` rows), one Arrow
+    array each over a view of ``data`` (the buffers :func:`weft.linkage.arrow.encode` would build)."""
+    n = len(valid) // k
+    out = []
+    for j in range(k):
+        lo, hi = offsets[j * n], offsets[(j + 1) * n]
+        off = offsets[j * n:(j + 1) * n + 1] - lo
+        ok = valid[j * n:(j + 1) * n]
+        nulls = n - int(np.count_nonzero(ok))
+        mask = pa.py_buffer(np.packbits(ok, bitorder="little")) if nulls else None
+        typ, off = (pa.string(), off.astype(np.int32)) if hi - lo < 2**31 else (pa.large_string(), off)
+        buffers = [mask, pa.py_buffer(off), pa.py_buffer(data[lo:hi])]
+        out.append(pa.Array.from_buffers(typ, n, buffers, null_count=nulls))
+    return out
 
 
 def _empty() -> dict[str, pa.Array]:
@@ -281,56 +280,25 @@ def standardize_address(values) -> dict[str, pa.Array]:
     cp = decode(raw)
     b, noff, R = K.parse(cp.codes, cp.offsets, cp.valid, t2s_table(), t.term, t.a_hash, t.a_level, t.a_code, t.a_canon,
                          t.a_flags, t.s_hash, t.s_code, t.s_canon, t.ph_hash)
+    # every string column (canonical form, parts, keys) is rendered as UTF-8 by the kernel at once
+    data, offsets, ok, as_given = K.render(cp.codes, cp.offsets, cp.valid, b, noff, R, t.names, t.names_off,
+                                           t.prov_name, t.pref_name, t.canon_name)
+    (address, province, city, district, street, community, road, road_no, village, compound, building, room,
+     building_key, house_key) = _utf8_columns(data, offsets, ok, K.NSTR)
 
     level = R[:, K.R_LEVEL]
     shown = level >= K.LEVEL_DISTRICT
     sz = R[:, K.R_SZ] == 1
-    canon = R[:, K.R_CANON]
     county = np.where(shown, np.maximum(R[:, K.R_COUNTY], 0), 0).astype(np.int32)
-    province = _take(t.province_names, R[:, K.R_PROV], shown & (R[:, K.R_PROV] > 0))
-    city = _take(t.prefecture_names, R[:, K.R_PREF], shown & (R[:, K.R_PREF] > 0))
-    district = _take(t.canon_names, canon, shown & (canon >= 0))
-    street, community, road, village, compound, building = _spans(b, noff, R, [
-        (K.R_STREET_S, K.R_STREET_E), (K.R_COMM_S, K.R_COMM_E), (K.R_ROAD_S, K.R_ROAD_E),
-        (K.R_VILLAGE_S, K.R_VILLAGE_E), (K.R_COMPOUND_S, K.R_COMPOUND_E), (K.R_BLD_S, K.R_BLD_E)])
-    road_no = _str_of(R[:, K.R_ROAD_NO])
     unit = R[:, K.R_UNIT]
-    room = R[:, K.R_ROOM]
-    floor = np.where(R[:, K.R_FLOOR] >= 0, R[:, K.R_FLOOR], np.where(room >= 100, room // 100, -1))
-    room_s = _str_of(room)
-    unit_s = _str_of(unit)
-
-    street_sfx = pa.array(_STREET_SUFFIX).take(pa.array(np.maximum(R[:, K.R_STREET_KIND], 0)))
-    comm_sfx = pa.array(_COMMUNITY_SUFFIX).take(pa.array(np.maximum(R[:, K.R_COMM_KIND], 0)))
-    road_no_hao = _suffixed(road_no, "号")
-    tail = pc.coalesce(room_s, _suffixed(_str_of(R[:, K.R_FLOOR]), "层"))
-    # 北京市北京市朝阳区 → 北京市朝阳区; 海南省儋州市儋州市 → 海南省儋州市
-    same = pc.or_(pc.equal(city, province).fill_null(False), pc.equal(city, district).fill_null(False))
-    address = _join(province, pc.if_else(same, pa.scalar(None, pa.string()), city), district,
-                    _suffixed(street, street_sfx), _suffixed(community, comm_sfx), village, road, road_no_hao,
-                    compound, _suffixed(building, "栋"), _suffixed(unit_s, "单元"), tail)
-    address = pc.if_else(pa.array(shown), address, pa.scalar(None, pa.string()))
-
-    # keys: district | place | building [| unit | room]
-    is_village = R[:, K.R_VILLAGE_S] >= 0
-    place = pc.coalesce(compound, pc.if_else(pa.array(is_village | (R[:, K.R_ROAD_S] >= 0) | (R[:, K.R_ROAD_NO] >= 0)),
-                                             _join(village, road, road_no_hao), pa.scalar(None, pa.string())))
-    label = pc.if_else(pa.array(is_village), "", pc.coalesce(building, ""))
-    dkey = _join(pc.cast(pa.array(county), pa.string()), district)
-    has_building = level >= K.LEVEL_BUILDING
-    building_key = pc.binary_join_element_wise(dkey, pc.coalesce(place, ""), label, "|")
-    building_key = pc.if_else(pa.array(has_building), building_key, pa.scalar(None, pa.string()))
-    unit_key = _str_of(np.where(unit >= 0, unit, 1))
-    house_key = pc.binary_join_element_wise(building_key, unit_key, room_s, "|")
-    house_key = pc.if_else(pa.array(level == K.LEVEL_ROOM), house_key, pa.scalar(None, pa.string()))
-
+    room_no = R[:, K.R_ROOM]
+    floor = np.where(R[:, K.R_FLOOR] >= 0, R[:, K.R_FLOOR], np.where(room_no >= 100, room_no // 100, -1))
     q = np.select(
         [level == K.LEVEL_MISSING, level == K.LEVEL_UNPARSED, ~sz, level == K.LEVEL_BUILDING,
          level == K.LEVEL_ROAD, level == K.LEVEL_DISTRICT],
         [MISSING, UNPARSED, NOT_SHENZHEN, PARTIAL_BUILDING, PARTIAL_ROAD, DISTRICT_ONLY],
         default=REPAIRED,
     ).astype(np.uint8)
-    as_given = pc.equal(address, raw.cast(pa.string())).fill_null(False).to_numpy(zero_copy_only=False)
     q[(q == REPAIRED) & as_given] = VALID
 
     return {
@@ -350,7 +318,7 @@ def standardize_address(values) -> dict[str, pa.Array]:
         "addr_building": building,
         "addr_unit": _int_col(unit),
         "addr_floor": _int_col(floor),
-        "addr_room": room_s,
+        "addr_room": room,
         "addr_building_key": building_key,
         "addr_house_key": house_key,
     }
