@@ -41,6 +41,10 @@ Quality (``date_q``): 0 valid, 1 repaired (undeclared format, full-width digits,
 spaces, a time on a date-only format), 2 missing (null, empty, or a placeholder date 1900-01-01,
 1970-01-01, 1899-12-30, 1899-12-31, 0000-00-00), and :data:`REASONS` 3-5. ``date`` is null unless
 ``date_q`` is 0 or 1.
+
+Values go through the Numba kernel :func:`weft.core.dates.parse_dates`; the rare value with a
+character whose NFKC form the kernel does not know (see there) goes through the equivalent
+``pyarrow.compute`` code below, which also serves the tests as the reference.
 """
 
 from __future__ import annotations
@@ -52,27 +56,31 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..arrow import as_array
+from weft.core import dates as K
+
+from ..arrow import as_array, decode
 from .quality import COMMON_REASONS, MISSING, REPAIRED, VALID
 
 __all__ = ["standardize_date", "REASONS", "FORMATS", "UNPARSED", "IMPOSSIBLE", "OUT_OF_RANGE",
            "DAY", "MONTH", "YEAR", "NONE"]
 
-UNPARSED = 3
-IMPOSSIBLE = 4
-OUT_OF_RANGE = 5
+UNPARSED = K.Q_UNPARSED
+IMPOSSIBLE = K.Q_IMPOSSIBLE
+OUT_OF_RANGE = K.Q_OUT_OF_RANGE
 REASONS = {
     **COMMON_REASONS,
     UNPARSED: "unparsed",  # no recognised format
     IMPOSSIBLE: "impossible",  # a recognised format, but no such day (2009-02-30, month 13, 25:00)
     OUT_OF_RANGE: "out_of_range",  # before 1900-01-01 or after today
 }
-DAY, MONTH, YEAR, NONE = 3, 2, 1, 0
+DAY, MONTH, YEAR, NONE = K.DAY, K.MONTH, K.YEAR, K.NONE
 
 FORMATS = ("%Y%m%d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
            "%Y%m%d%H%M%S", "excel", "%Y%m", "%Y-%m", "%Y年%m月", "%Y", "%y%m%d")
 (F_YMD, F_ISO, F_SLASH, F_DOT, F_CN, F_TS, F_ISOTZ, F_YMDHMS, F_EXCEL, F_YM, F_YM_SEP, F_CN_YM, F_Y,
  F_YYMMDD) = range(len(FORMATS))
+assert (len(FORMATS), F_YYMMDD, F_EXCEL, F_CN_YM) == (K.N_FORMATS, K.F_YYMMDD, K.F_EXCEL, K.F_CN_YM)
+assert (VALID, REPAIRED, MISSING) == (K.Q_VALID, K.Q_REPAIRED, K.Q_MISSING)
 _OPT_IN = {F_YYMMDD}
 
 _EPOCH_1900 = -25567  # 1900-01-01 in days since 1970-01-01
@@ -123,13 +131,8 @@ def _today_days(today) -> int:
     return int(np.datetime64(today, "D").astype(np.int64))
 
 
-def standardize_date(values, *, formats: Sequence[str] | None = None, today=None) -> dict[str, pa.Array]:
-    """``date`` (date32), ``date_q`` (uint8, :data:`REASONS`), ``date_precision`` (uint8 3/2/1/0).
-
-    ``values``: any Arrow string column. ``formats``: the source's declared formats (module
-    docstring; an unknown name raises ``ValueError``). ``today``: the upper bound of plausible
-    dates (``datetime.date``, ``numpy.datetime64`` or ISO string; default the current date).
-    """
+def _readings(formats: Sequence[str] | None, today) -> tuple[list[int], bool, bool, int, int]:
+    """(declared format ids, six digits are %y%m%d, four digits are a year, today's day, its year)."""
     declared = _format_ids(formats)
     order = {f: k for k, f in enumerate(declared)} if formats is not None else {}
     # ambiguous shapes: the first of the two readings the source declares, else the default one
@@ -137,7 +140,40 @@ def standardize_date(values, *, formats: Sequence[str] | None = None, today=None
     as_year = F_EXCEL not in order or order.get(F_Y, len(FORMATS)) < order[F_EXCEL]
     today_d = _today_days(today)
     today_y = int(np.datetime64(today_d, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
+    return declared, yymmdd, as_year, today_d, today_y
 
+
+def standardize_date(values, *, formats: Sequence[str] | None = None, today=None) -> dict[str, pa.Array]:
+    """``date`` (date32), ``date_q`` (uint8, :data:`REASONS`), ``date_precision`` (uint8 3/2/1/0).
+
+    ``values``: any Arrow string column. ``formats``: the source's declared formats (module
+    docstring; an unknown name raises ``ValueError``). ``today``: the upper bound of plausible
+    dates (``datetime.date``, ``numpy.datetime64`` or ISO string; default the current date).
+    """
+    declared, yymmdd, as_year, today_d, today_y = _readings(formats, today)
+    raw = as_array(values)
+    cp = decode(raw)
+    declared_set = np.zeros(K.N_FORMATS, np.bool_)
+    declared_set[declared] = True
+    days, q, prec, fallback = K.parse_dates(cp.codes, cp.offsets, cp.valid, declared_set, yymmdd, as_year, today_d,
+                                            today_y)
+    if fallback.any():
+        rows = np.flatnonzero(fallback)
+        old = _standardize_date_arrow(raw.take(pa.array(rows)), formats=formats, today=today)
+        days[rows] = old["date"].fill_null(0).cast(pa.int32()).to_numpy(zero_copy_only=False)
+        q[rows] = old["date_q"].to_numpy(zero_copy_only=False)
+        prec[rows] = old["date_precision"].to_numpy(zero_copy_only=False)
+    return {
+        "date": pa.array(days, pa.date32(), mask=q > REPAIRED),
+        "date_q": pa.array(q, pa.uint8()),
+        "date_precision": pa.array(prec, pa.uint8()),
+    }
+
+
+def _standardize_date_arrow(values, *, formats: Sequence[str] | None = None, today=None) -> dict[str, pa.Array]:
+    """:func:`standardize_date` in ``pyarrow.compute`` (RE2, NFKC): for values the kernel leaves
+    (characters it cannot normalise) and, in the tests, as its reference."""
+    declared, yymmdd, as_year, today_d, today_y = _readings(formats, today)
     raw = as_array(values).cast(pa.string())
     n = len(raw)
     s = pc.utf8_trim_whitespace(pc.utf8_normalize(raw, "NFKC"))
