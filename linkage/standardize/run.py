@@ -14,9 +14,11 @@ import json
 import resource
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numba
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -102,29 +104,107 @@ def _ordered(fields: tuple[FieldSpec, ...]) -> list[FieldSpec]:
     return sorted(fields, key=lambda f: f.type != "id_number")
 
 
+# Standardize distinct values once when at most this share of a column's rows is distinct.
+_DISTINCT_SHARE = 0.75
+# ... but not identifiers, unique per person or entity by design: their kernels cost about what
+# hashing them for the dictionary would.
+_UNIQUE = frozenset({"id_number", "uscc", "org_code", "reg_no", "house_code", "phone"})
+# Rough cost per value, to start the dearest fields first when they run concurrently.
+_COST = {"address": 10, "person_name": 3, "name": 3, "company_name": 3, "phone": 2, "date": 2, "id_number": 2}
+
+
+def _distinct_once(fn: Callable[[pa.Array], dict[str, pa.Array]], values) -> dict[str, pa.Array]:
+    """``fn(values)``, computed once per distinct value when values repeat.
+
+    Every standardizer but gender is a function of one value at a time, so its results over the
+    column's dictionary (nulls included), taken back to the rows, are its results over the column.
+    Columns repeat a lot (a household shares its hukou address, categories and dates recur); the
+    dictionary costs one hash per row, a few percent of a standardizer's time.
+    """
+    if not isinstance(values, pa.Array) or len(values) == 0 or not (
+            pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return fn(values)
+    enc = values.dictionary_encode(null_encoding="encode")
+    if len(enc.dictionary) > _DISTINCT_SHARE * len(values):
+        return fn(values)
+    return {k: v.take(enc.indices) for k, v in fn(enc.dictionary).items()}
+
+
+def _threadsafe_kernels() -> bool:
+    """Whether Numba's threading layer lets several threads run parallel kernels at once (tbb and
+    omp do; workqueue aborts the process, DESIGN §5.9). Unknown until a parallel kernel has run."""
+    try:
+        return numba.threading_layer() in ("tbb", "omp")
+    except ValueError:
+        return False
+
+
+def _one_kernel_thread() -> None:
+    numba.set_num_threads(1)  # per thread: a worker's kernels stay on its core
+
+
 def standardize_mention(batch: pa.RecordBatch, mention: MentionSpec, cache: dict | None = None) -> dict[str, pa.Array]:
     """The standardized columns of one mention over one batch (all of the batch's length).
 
     ``cache`` (one per batch) lets mentions that read the same column with the same standardizer
     (a person's address and the house mention built from it) share one computation.
+
+    The fields are independent but for gender, which is checked against the ID number: with a
+    thread-safe Numba threading layer they run on one worker thread per Numba thread, dearest
+    first, each with one-thread kernels (kernels and Arrow compute release the GIL); otherwise one
+    after another, each kernel using every Numba thread.
     """
-    cols: dict[str, pa.Array] = {}
-    id_gender = None
-    for f in _ordered(mention.fields):
-        values = batch.column(f.column)
+    fields = _ordered(mention.fields)
+    keys = [(f.column, f.type, f.formats, f.codes, f.future) for f in fields]
+    outs: list = [None] * len(fields)  # results, or futures of results
+    first: dict[tuple, int] = {}  # a field reading what an earlier one reads takes its result
+    todo: list[int] = []
+    for k, f in enumerate(fields):
         if f.type == "gender":
-            out = gender_mod.standardize_gender(values, id_gender=id_gender)
-        else:
-            key = (f.column, f.type, f.formats, f.codes, f.future)
-            out = cache.get(key) if cache is not None else None
-            if out is None:
-                out = _STD[f.type].fn(values, f)
-                if cache is not None:
-                    cache[key] = out
-        out = _rename(out, _STD[f.type], f.attribute)
-        if f.type == "id_number":
-            id_gender = out.get(f"{f.attribute}_gender" if f.attribute != "id_number" else "id_gender")
-        cols.update(out)
+            continue
+        if cache is not None and keys[k] in cache:
+            outs[k] = cache[keys[k]]
+        elif keys[k] not in first:
+            todo.append(k)
+        first.setdefault(keys[k], k)
+    genders = [k for k, f in enumerate(fields) if f.type == "gender"]
+
+    def result(k: int) -> dict[str, pa.Array]:
+        out = outs[first[keys[k]]]
+        return out.result() if isinstance(out, Future) else out
+
+    def compute(k: int) -> dict[str, pa.Array]:
+        f = fields[k]
+        values = batch.column(f.column)
+        if f.type in _UNIQUE:
+            return _STD[f.type].fn(values, f)
+        if f.type != "gender":
+            return _distinct_once(lambda v: _STD[f.type].fn(v, f), values)
+        id_gender = None  # the sex the (last) ID number encodes
+        for j, g in enumerate(fields):
+            if g.type == "id_number":
+                id_gender = result(j).get("id_gender")
+        return gender_mod.standardize_gender(values, id_gender=id_gender)
+
+    workers = min(len(todo) + len(genders), numba.get_num_threads())
+    if workers > 1 and batch.num_rows > 1 and _threadsafe_kernels():
+        todo.sort(key=lambda k: -_COST.get(fields[k].type, 1))
+        with ThreadPoolExecutor(workers, initializer=_one_kernel_thread) as pool:
+            # gender last: a worker that waits there for an ID number has seen it start
+            for k in todo + genders:
+                outs[k] = pool.submit(compute, k)
+            for k in todo + genders:
+                outs[k] = outs[k].result()
+    else:
+        for k in todo + genders:  # ID numbers first (_ordered)
+            outs[k] = compute(k)
+
+    cols: dict[str, pa.Array] = {}
+    for k, f in enumerate(fields):
+        out = outs[k] if f.type == "gender" else result(k)
+        if f.type != "gender" and cache is not None:
+            cache.setdefault(keys[k], out)
+        cols.update(_rename(out, _STD[f.type], f.attribute))
     return cols
 
 
