@@ -19,8 +19,8 @@ What runs
 
    * weft: ``link_kind(table, default_config("person", specs))``. Numba compiles lazily, so the
      worker first links a small sample (up to 500 mentions per source) and reports that time
-     apart as ``compile_s``. ``WEFT_NUMBA_CACHE`` is left as the caller set it, and the worker
-     records it.
+     apart as ``compile_s`` (a cache load when the kernels are in Numba's cache, see
+     ``weft.core._jit``; the worker records which).
    * Splink: one flat table of cleaned columns (below) registered with ``DuckDBAPI``,
      then the tutorial's steps: ``estimate_probability_two_random_records_match`` with
      deterministic rules, ``estimate_u_using_random_sampling``, two EM sessions, ``predict`` and
@@ -227,6 +227,7 @@ def _sample_mentions(std: Path, sources: list[str], per_source: int) -> pa.Table
 def _weft_side(std: Path, sources: list[str], seed: int) -> tuple[pa.Table, dict]:
     import numba
     from weft.bench import specs_dir
+    from weft.core import _jit
     from weft.linkage.link.config import default_config
     from weft.linkage.link.run import Stages, link_kind, load_mentions
     from weft.linkage.specs import load_specs
@@ -234,7 +235,7 @@ def _weft_side(std: Path, sources: list[str], seed: int) -> tuple[pa.Table, dict
     specs = [s for s in load_specs(sorted(specs_dir().glob("*.toml"))) if s.name in sources]
     cfg = default_config("person", specs)
     info: dict = {"numba_threads": numba.get_num_threads(),
-                  "numba_cache": os.environ.get("WEFT_NUMBA_CACHE", "0") == "1",
+                  "numba_cache": _jit.CACHE,
                   "threshold": cfg.threshold, "rss_after_import_mb": round(_status_mb("VmRSS"), 1)}
 
     t = time.perf_counter()

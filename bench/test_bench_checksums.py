@@ -30,7 +30,7 @@ def _first_call_seconds(func, width: int) -> float:
 
 @pytest.fixture(scope="module")
 def compile_s():
-    """Seconds of the first call per function (compile, or cache load with WEFT_NUMBA_CACHE=1).
+    """Seconds of the first call per function (compile, or a load from Numba's cache).
 
     ric_valid and uscc_valid share one generic kernel, so the second mostly reuses the first's
     machine code; the check-char kernel the data fixtures use is compiled after these timings.
