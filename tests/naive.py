@@ -993,3 +993,27 @@ def link_bcubed(pred: list, true: list) -> dict:
         p += both / len(cluster)
         r += both / len(entity)
     return {"precision": p / n, "recall": r / n}
+
+
+# ============================================================================ identity relations
+def relation_edges(rows: list[tuple], specs) -> list[tuple]:
+    """Reference for ``weft.linkage.link.outputs.relations`` over assignment rows
+    ``(source, record_id, role, identity_id)``: every pair of mentions of one record in a spec's
+    relation roles, counted per (relation, from_kind, from_id, to_kind, to_id) with its sources.
+    Returns rows sorted by the five keys (None last), sources A-Z."""
+    edges: dict[tuple, list[str]] = {}
+    for spec in specs:
+        kind_of = {m.role: m.kind for m in spec.mentions}
+        for rel in spec.relations:
+            a = [(r[1], r[3]) for r in rows if r[0] == spec.name and r[2] == rel.from_role and r[1] is not None]
+            b = [(r[1], r[3]) for r in rows if r[0] == spec.name and r[2] == rel.to_role and r[1] is not None]
+            for ra, ia in a:
+                for rb, ib in b:
+                    if ra == rb:
+                        key = (rel.type, kind_of[rel.from_role], ia, kind_of[rel.to_role], ib)
+                        edges.setdefault(key, []).append(spec.name)
+
+    def order(key):
+        return tuple((v is None, v or "") for v in key)
+
+    return [(*k, sorted(set(v)), len(v)) for k, v in sorted(edges.items(), key=lambda kv: order(kv[0]))]

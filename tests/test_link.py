@@ -358,3 +358,41 @@ def test_golden_survivorship_orders():
     assert golden_records(t, ids, "person", trust, ("recency",)).column("name").to_pylist() == ["張三", "李四"]
     with pytest.raises(ValueError, match="survivorship"):
         golden_records(t, ids, "person", trust, ("loudest",))
+
+
+def test_relations_match_reference_on_random_assignments(tmp_path):
+    from weft.linkage.link.outputs import relations
+    from weft.linkage.specs import MentionSpec, RelationSpec, SourceSpec
+
+    def spec(name, roles, rels):
+        return SourceSpec(name, "dept", tmp_path / f"{name}.csv", "csv", "id", "utf-8", 1,
+                          tuple(MentionSpec(r, k, ()) for r, k in roles), tuple(RelationSpec(*x) for x in rels),
+                          tmp_path / f"{name}.toml")
+
+    specs = [spec("zeta", [("kid", "person"), ("parent", "person"), ("home", "house")],
+                  [("guardian_of", "parent", "kid"), ("resides_at", "kid", "home")]),
+             spec("alpha", [("kid", "person"), ("home", "house")], [("resides_at", "kid", "home")]),
+             spec("mid", [("boss", "person")], [])]
+    rng = np.random.default_rng(5)
+    rows = []
+    for _ in range(3000):
+        s = specs[rng.integers(0, 3)]
+        m = s.mentions[rng.integers(0, len(s.mentions))]
+        rec = None if rng.random() < 0.02 else f"r{rng.integers(0, 400)}"
+        ident = None if rng.random() < 0.02 else f"{m.kind[0]}{rng.integers(0, 60):03d}"
+        rows.append((s.name, rec, m.role, ident))
+    assign = pa.table({"source": [r[0] for r in rows], "record_id": [r[1] for r in rows],
+                       "role": [r[2] for r in rows], "kind": ["x"] * len(rows),
+                       "identity_id": [r[3] for r in rows]})
+    got = relations(assign, specs)
+    want = naive.relation_edges(rows, specs)
+    assert len(want) > 500 and any(len(w[5]) > 1 for w in want) and any(w[6] > 1 for w in want)
+    assert any(w[2] is None for w in want)
+    cols = ["relation", "from_kind", "from_id", "to_kind", "to_id", "sources", "records"]
+    assert list(zip(*(got.column(c).to_pylist() for c in cols))) == want
+    # two chunks, shuffled: the same edges
+    perm = rng.permutation(len(rows))
+    shuffled = assign.take(pa.array(perm))
+    chunked = pa.concat_tables([shuffled.slice(0, 1000), shuffled.slice(1000)])
+    assert relations(chunked, specs).equals(got)
+    assert relations(assign.slice(0, 0), specs).num_rows == 0

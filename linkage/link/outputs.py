@@ -38,36 +38,103 @@ GOLDEN = {
 _NOT_RECENCY = {"birth_date", "id_birth_date", "dob"}
 
 
+_RELATION_SCHEMA = pa.schema([("relation", pa.string()), ("from_kind", pa.string()), ("from_id", pa.string()),
+                              ("to_kind", pa.string()), ("to_id", pa.string()), ("sources", pa.list_(pa.string())),
+                              ("records", pa.int64())])
+
+
+def _ranked_codes(col) -> tuple[np.ndarray, pa.Array]:
+    """(rank of each row's value in sorted order, null last; the sorted distinct values): integer
+    codes whose order is the strings' order."""
+    col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    enc = pc.dictionary_encode(col)
+    order = pc.sort_indices(enc.dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = len(order)  # null
+    idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return rank[idx], enc.dictionary.take(pa.array(order))
+
+
+def _join_on(rec_a: np.ndarray, rec_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with ``rec_a[i] == rec_b[j]`` (an inner join of two integer key columns)."""
+    ob = np.argsort(rec_b, kind="stable")
+    sb = rec_b[ob]
+    lo = np.searchsorted(sb, rec_a, "left")
+    hi = np.searchsorted(sb, rec_a, "right")
+    cnt = hi - lo
+    ia = np.repeat(np.arange(len(rec_a)), cnt)
+    start = np.repeat(lo - np.cumsum(cnt) + cnt, cnt)
+    return ia, ob[start + np.arange(len(ia))]
+
+
 def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
-    schema = pa.schema([("relation", pa.string()), ("from_kind", pa.string()), ("from_id", pa.string()),
-                        ("to_kind", pa.string()), ("to_id", pa.string()), ("sources", pa.list_(pa.string())),
-                        ("records", pa.int64())])
-    parts = []
-    for spec in specs:
-        if not spec.relations:
+    """Identity edges from the specs' relations, counted once per (relation, from, to), sorted by
+    those keys, each with its sources (A-Z) and number of records. Integer codes throughout: the
+    strings are looked up once per distinct value, not joined and grouped row by row."""
+    wanted = [s for s in specs if s.relations]
+    if not wanted or assign.num_rows == 0:
+        return _RELATION_SCHEMA.empty_table()
+    source = assign.column("source")
+    src_code, src_names = _ranked_codes(source)
+    role_code, role_names = _ranked_codes(assign.column("role"))
+    ident, ident_names = _ranked_codes(assign.column("identity_id"))
+    src_of = {v: k for k, v in enumerate(src_names.to_pylist())}
+    role_of = {v: k for k, v in enumerate(role_names.to_pylist())}
+    record_id = assign.column("record_id")
+
+    triples: list[tuple[str, str, str]] = []  # (relation, from_kind, to_kind)
+    parts: list[tuple[np.ndarray, ...]] = []
+    for spec in wanted:
+        if spec.name not in src_of:
             continue
-        mine = assign.filter(pc.equal(assign.column("source"), spec.name))
+        rows = np.flatnonzero(src_code == src_of[spec.name])
+        rec = pc.dictionary_encode(record_id.take(pa.array(rows)).combine_chunks()).indices
+        rec = rec.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        roles = role_code[rows]
         kind_of = {m.role: m.kind for m in spec.mentions}
         for rel in spec.relations:
-            a = mine.filter(pc.equal(mine.column("role"), rel.from_role)).select(["record_id", "identity_id"])
-            b = mine.filter(pc.equal(mine.column("role"), rel.to_role)).select(["record_id", "identity_id"])
-            a = a.rename_columns(["record_id", "from_id"])
-            b = b.rename_columns(["record_id", "to_id"])
-            j = a.join(b, "record_id", join_type="inner")
-            if j.num_rows == 0:
+            if rel.from_role not in role_of or rel.to_role not in role_of:
                 continue
-            n = j.num_rows
-            parts.append(pa.table({
-                "relation": pa.array([rel.type] * n), "from_kind": pa.array([kind_of[rel.from_role]] * n),
-                "from_id": j.column("from_id"), "to_kind": pa.array([kind_of[rel.to_role]] * n),
-                "to_id": j.column("to_id"), "source": pa.array([spec.name] * n)}))
+            a = np.flatnonzero((roles == role_of[rel.from_role]) & (rec >= 0))
+            b = np.flatnonzero((roles == role_of[rel.to_role]) & (rec >= 0))
+            ia, ib = _join_on(rec[a], rec[b])
+            if not len(ia):
+                continue
+            t = (rel.type, kind_of[rel.from_role], kind_of[rel.to_role])
+            if t not in triples:
+                triples.append(t)
+            k = np.full(len(ia), triples.index(t), np.int64)
+            parts.append((k, ident[rows[a[ia]]], ident[rows[b[ib]]], np.full(len(ia), src_of[spec.name], np.int64)))
     if not parts:
-        return schema.empty_table()
-    t = pa.concat_tables(parts)
-    keys = ["relation", "from_kind", "from_id", "to_kind", "to_id"]
-    g = t.group_by(keys).aggregate([("source", "distinct"), ("source", "count")])
-    g = g.select(keys + ["source_distinct", "source_count"]).rename_columns(keys + ["sources", "records"])
-    return g.sort_by([(k, "ascending") for k in keys]).cast(schema)
+        return _RELATION_SCHEMA.empty_table()
+    trip, frm, to, src = (np.concatenate(x) for x in zip(*parts))
+    head = np.unique([t[:2] for t in triples], axis=0, return_inverse=True)[1].ravel()  # (relation, from_kind)
+    tail = np.unique([t[2] for t in triples], return_inverse=True)[1]
+    m = len(ident_names) + 1
+    # two int64 keys: (relation, from_kind, from_id) and (to_kind, to_id, source)
+    o = np.lexsort((((tail[trip] * m) + to) * len(src_names) + src, head[trip] * m + frm))
+    trip, frm, to, src = trip[o], frm[o], to[o], src[o]
+    new_edge = np.ones(len(o), bool)
+    new_edge[1:] = (trip[1:] != trip[:-1]) | (frm[1:] != frm[:-1]) | (to[1:] != to[:-1])
+    new_src = new_edge.copy()
+    new_src[1:] |= src[1:] != src[:-1]
+    edge = np.flatnonzero(new_edge)
+    records = np.diff(np.append(edge, len(o)))
+    src_rows = np.flatnonzero(new_src)
+    offsets = np.searchsorted(src_rows, np.append(edge, len(o))).astype(np.int32)
+    sources = pa.ListArray.from_arrays(pa.array(offsets), src_names.take(pa.array(src[src_rows])))
+    names = [pa.array([t[j] for t in triples], pa.string()) for j in range(3)]
+    te = pa.array(trip[edge])
+
+    def ids(codes):  # rank len(ident_names) is null
+        return ident_names.take(pa.array(codes, mask=codes == len(ident_names)))
+
+    return pa.table({
+        "relation": names[0].take(te), "from_kind": names[1].take(te), "from_id": ids(frm[edge]),
+        "to_kind": names[2].take(te), "to_id": ids(to[edge]), "sources": sources,
+        "records": pa.array(records, pa.int64()),
+    }, schema=_RELATION_SCHEMA)
 
 
 def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table | None,
