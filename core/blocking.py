@@ -15,6 +15,9 @@ without a swap.
   window follows row order, so a caller wanting a meaningful neighbourhood orders its rows (e.g. by
   a secondary key) before computing ``keys``. Counting comes before filling, so the outputs are
   allocated at their exact size.
+- :func:`sample_block_pairs` keeps each pair of :func:`block_pairs` with probability ``k / total``,
+  decided by a hash of the pair's position in that output and a seed, without materialising the
+  others: a uniform, reproducible sample of block pairs for training at a fraction of the memory.
 - :func:`dedup_pairs` turns any pair list into unique unordered pairs ``left < right`` sorted by
   ``(left, right)``, dropping self-pairs. Each pair is packed into one uint64 as
   ``left << 32 | right``, so row indices must lie in ``[0, 2**32)`` (ValueError otherwise): a batch
@@ -27,8 +30,9 @@ import numpy as np
 from numba import prange
 
 from ._jit import jit
+from .hashing import mix64
 
-__all__ = ["group_by_key", "star_edges", "block_pairs", "dedup_pairs"]
+__all__ = ["group_by_key", "star_edges", "block_pairs", "sample_block_pairs", "dedup_pairs", "sample_mask"]
 
 _MAX_ROWS = 1 << 32
 _ZERO = np.uint64(0)
@@ -133,10 +137,7 @@ def _fill_pairs(order, starts, limits, pos, left, right):
                 w += 1
 
 
-def block_pairs(keys: np.ndarray, cap: int, window: int
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(left, right, big_keys, big_sizes)``: all pairs in groups of size <= ``cap``, windowed pairs
-    in larger groups, which are reported (key, size) in ascending key order."""
+def _plan(keys, cap: int, window: int):
     if cap < 1 or window < 0:
         raise ValueError(f"cap must be >= 1 and window >= 0, got cap={cap}, window={window}")
     keys = _keys(keys)
@@ -148,11 +149,100 @@ def block_pairs(keys: np.ndarray, cap: int, window: int
     counts = limits * (limits - 1) // 2 + (sizes - limits) * limits  # sum over t<size of min(lim, t)
     pos = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(counts, out=pos[1:])
+    return keys, order, starts, sizes, big, limits.astype(np.int64), pos
+
+
+def block_pairs(keys: np.ndarray, cap: int, window: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(left, right, big_keys, big_sizes)``: all pairs in groups of size <= ``cap``, windowed pairs
+    in larger groups, which are reported (key, size) in ascending key order."""
+    keys, order, starts, sizes, big, limits, pos = _plan(keys, cap, window)
     left = np.empty(pos[-1], dtype=np.int64)
     right = np.empty(pos[-1], dtype=np.int64)
     if len(sizes):
-        _fill_pairs(order, starts, limits.astype(np.int64), pos, left, right)
+        _fill_pairs(order, starts, limits, pos, left, right)
     return left, right, keys[order[starts[:-1][big]]], sizes[big].astype(np.int64)
+
+
+@jit
+def _kept(w, seed, thresh):
+    return mix64(np.uint64(w) ^ seed) <= thresh
+
+
+@jit(parallel=True)
+def _count_sampled(pos, seed, thresh, kept):
+    for g in prange(len(pos) - 1):
+        c = 0
+        for w in range(pos[g], pos[g + 1]):
+            if _kept(w, seed, thresh):
+                c += 1
+        kept[g] = c
+
+
+@jit(parallel=True)
+def _fill_sampled(order, starts, limits, pos, seed, thresh, out_pos, left, right):
+    for g in prange(len(starts) - 1):
+        if out_pos[g + 1] == out_pos[g]:
+            continue
+        s = starts[g]
+        e = starts[g + 1]
+        lim = limits[g]
+        w = pos[g]
+        o = out_pos[g]
+        for p in range(s, e):
+            for p2 in range(p + 1, min(e, p + 1 + lim)):
+                if _kept(w, seed, thresh):
+                    left[o] = order[p]
+                    right[o] = order[p2]
+                    o += 1
+                w += 1
+
+
+def sample_mask(total: int, k: int, seed: int) -> np.ndarray:
+    """Which of ``block_pairs``' ``total`` pairs :func:`sample_block_pairs` keeps (bool[total]):
+    the same rule, for tests and callers that hold the full list."""
+    thresh, s = _threshold(total, k, seed)
+    out = np.zeros(total, dtype=np.bool_)
+    if thresh is not None:
+        _mask(s, thresh, out)
+    return out
+
+
+@jit
+def _mask(seed, thresh, out):
+    for w in range(len(out)):
+        out[w] = _kept(w, seed, thresh)
+
+
+_TOP = float(2**64)
+
+
+def _threshold(total: int, k: int, seed: int) -> tuple[np.uint64, np.uint64]:
+    if k < 0:
+        raise ValueError(f"k must be >= 0, got {k}")
+    # kept when mix64(position ^ seed) <= thresh: probability k / total (every pair when k >= total)
+    thresh = 2**64 - 1 if total <= k else max(int(k / total * _TOP), 1) - 1
+    thresh = np.uint64(thresh) if k else None
+    return thresh, np.uint64(mix64(np.uint64(seed & 0xFFFFFFFFFFFFFFFF)) | np.uint64(1))
+
+
+def sample_block_pairs(keys: np.ndarray, cap: int, window: int, k: int, seed: int = 0
+                       ) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(left, right, total)``: about ``k`` of :func:`block_pairs`' ``total`` pairs, each kept with
+    probability ``k / total`` (all when ``total <= k``), in the same order; same seed, same pairs."""
+    keys, order, starts, sizes, big, limits, pos = _plan(keys, cap, window)
+    total = int(pos[-1])
+    thresh, s = _threshold(total, k, seed)
+    kept = np.zeros(len(sizes), np.int64)
+    if len(sizes) and thresh is not None:
+        _count_sampled(pos, s, thresh, kept)
+    out_pos = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(kept, out=out_pos[1:])
+    left = np.empty(out_pos[-1], dtype=np.int64)
+    right = np.empty(out_pos[-1], dtype=np.int64)
+    if len(left):
+        _fill_sampled(order, starts, limits, pos, s, thresh, out_pos, left, right)
+    return left, right, total
 
 
 def dedup_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -312,6 +312,26 @@ def test_block_pairs(case, cap, window):
     assert (left < right).all()
 
 
+@pytest.mark.parametrize("k", [0, 1, 37, 400, 10**9])
+@pytest.mark.parametrize("case", ["small_groups_and_big", "all_equal", "empty"])
+def test_sample_block_pairs(case, k):
+    keys = KEY_CASES[case](np.random.default_rng(11))
+    pairs, _ = naive.key_block_pairs(keys, 50, 4)
+    left, right, total = blocking.sample_block_pairs(keys, 50, 4, k, seed=7)
+    assert total == len(pairs)
+    s = naive.splitmix64(7) | 1
+    thresh = 2**64 - 1 if total <= k else max(int(k / total * float(2**64)), 1) - 1
+    want = [p for w, p in enumerate(pairs) if k and naive.splitmix64(w ^ s) <= thresh]
+    assert list(zip(left.tolist(), right.tolist())) == want
+    assert blocking.sample_mask(total, k, 7).sum() == len(want)
+    if k >= total:
+        assert len(want) == total
+    elif k:  # a Bernoulli sample of the right size, and another seed draws other pairs
+        assert abs(len(want) - k) < 5 * np.sqrt(k) + 2
+        other = blocking.sample_block_pairs(keys, 50, 4, k, seed=8)
+        assert k < 5 or list(zip(other[0].tolist(), other[1].tolist())) != want
+
+
 def test_block_pairs_rejects_bad_parameters():
     with pytest.raises(ValueError):
         blocking.block_pairs(np.ones(3, np.uint64), 0, 1)

@@ -220,10 +220,10 @@ def training_pairs(feats: Features, cfg: KindConfig, rng: np.random.Generator) -
     lefts, rights = [], []
     for rule in rules:
         rows, keys = rule_keys(feats, rule)
-        l, r, _, _ = B.block_pairs(keys, cfg.block_cap, cfg.block_window)
-        if len(l) > per_rule:
-            pick = rng.random(len(l)) < per_rule / len(l)  # Bernoulli sample: no O(n) permutation
-            l, r = l[pick], r[pick]
+        # a Bernoulli sample drawn while the pairs are enumerated: a rule's full pair list (66M for
+        # names on the 1M city) is never built
+        l, r, _ = B.sample_block_pairs(keys, cfg.block_cap, cfg.block_window, per_rule,
+                                       seed=int(rng.integers(0, 2**63)))
         lefts.append(rows[l])
         rights.append(rows[r])
     left, right, _ = dedup(np.concatenate(lefts), np.concatenate(rights))
