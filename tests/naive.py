@@ -1017,3 +1017,14 @@ def relation_edges(rows: list[tuple], specs) -> list[tuple]:
         return tuple((v is None, v or "") for v in key)
 
     return [(*k, sorted(set(v)), len(v)) for k, v in sorted(edges.items(), key=lambda kv: order(kv[0]))]
+
+
+def best_per_group(group, scores, tiebreak, k: int) -> list[int]:
+    """Reference for ``weft.core.select.best_per_group``: sort each group's items by
+    (-scores..., tiebreak, index) and take the first."""
+    best = [-1] * k
+    for g in range(k):
+        items = [i for i in range(len(group)) if group[i] == g]
+        if items:
+            best[g] = min(items, key=lambda i: (*(-int(v) for v in scores[i]), int(tiebreak[i]), i))
+    return best

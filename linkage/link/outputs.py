@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from weft.core import blocking as B
 from weft.core import hashing as H
+from weft.core.select import best_per_group
 
 from ..arrow import hash_strings
 from ..specs import SourceSpec
@@ -251,11 +252,14 @@ def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, i
         else np.zeros(0, np.int64)
     rec = _recency(table).cast(pa.int32()).fill_null(np.iinfo(np.int32).min).to_numpy(zero_copy_only=False) \
         if table.num_rows else np.zeros(0, np.int32)
-    sources = pa.table({"i": ident, "s": src_codes}).group_by(["i", "s"]).aggregate([]).sort_by([("i", "ascending"),
-                                                                                            ("s", "ascending")])
-    src_names = src.dictionary.take(sources.column("s").combine_chunks()) if sources.num_rows else pa.array([], pa.string())
+    # each identity's sources: the (identity, source) cells present, in that order
+    m = len(src.dictionary)
+    present = np.zeros(k * m, bool)
+    present[ident * m + src_codes] = True
+    cells = np.flatnonzero(present)
+    src_names = src.dictionary.take(pa.array(cells % m)) if len(cells) else pa.array([], pa.string())
     src_off = np.zeros(k + 1, np.int64)
-    np.cumsum(np.bincount(sources.column("i").to_numpy(), minlength=k), out=src_off[1:])
+    np.cumsum(np.bincount(cells // m, minlength=k), out=src_off[1:])
     out = {"identity_id": id_sorted, "mentions": pa.array(np.bincount(ident, minlength=k)),
            "sources": pa.ListArray.from_arrays(pa.array(src_off.astype(np.int32)), src_names)}
     crit = {"trust": None, "frequency": None, "recency": None}
@@ -268,24 +272,18 @@ def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, i
         if len(rows) == 0:
             out[attr] = pa.nulls(k, values.type)
             continue
+        # a cell is one (identity, value): its rows are contiguous in the stable key order
         cell = H.combine((ident[rows] + 1).astype(np.uint64), h[rows])
         order, starts = B.group_by_key(cell)
-        cell_of = np.empty(len(rows), np.int64)
-        cell_of[order] = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
-        n_cells = len(starts) - 1
-        crit["frequency"] = np.bincount(cell_of, minlength=n_cells)
-        crit["trust"] = np.full(n_cells, np.iinfo(np.int64).min)
-        np.maximum.at(crit["trust"], cell_of, tr[rows])
-        crit["recency"] = np.full(n_cells, np.iinfo(np.int64).min)
-        np.maximum.at(crit["recency"], cell_of, rec[rows].astype(np.int64))
-        first_row = rows[order[starts[:-1]]]  # a cell's lowest row: its value and its tie-break
-        cell_ident = ident[first_row]
-        keys = [first_row] + [-crit[c] for c in reversed(survivorship)] + [cell_ident]
-        best = np.lexsort(keys)
-        win = np.ones(len(best), bool)
-        win[1:] = cell_ident[best][1:] != cell_ident[best][:-1]
-        winners = best[win]
-        pick = np.full(k, -1, np.int64)
-        pick[cell_ident[winners]] = first_row[winners]
+        in_order = rows[order]
+        heads = starts[:-1]
+        crit["frequency"] = np.diff(starts)
+        crit["trust"] = np.maximum.reduceat(tr[in_order], heads)
+        crit["recency"] = np.maximum.reduceat(rec[in_order].astype(np.int64), heads)
+        first_row = in_order[heads]  # a cell's lowest row: its value and its tie-break
+        scores = np.column_stack([crit[c] for c in survivorship]) if survivorship \
+            else np.zeros((len(heads), 0), np.int64)
+        best = best_per_group(ident[first_row], scores, first_row, k)
+        pick = np.where(best >= 0, first_row[np.maximum(best, 0)], -1)
         out[attr] = values.take(pa.array(pick, mask=pick < 0))
     return pa.table(out)
