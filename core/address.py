@@ -3,8 +3,9 @@
 The kernels take CSR code points (``codes``, ``offsets``) and look-up tables as plain arrays.
 :func:`parse` writes a normalised copy of every row plus an ``int32`` result matrix of spans and
 numbers; :func:`render` writes the string columns built from them (the canonical address, the
-parts, the keys) as UTF-8 in one CSR buffer, which ``weft.linkage.standardize.address`` wraps as
-Arrow columns without copying.
+parts, the keys) as UTF-8 in one CSR buffer (:func:`render_sizes` then :func:`render_into`: in a
+buffer of the caller's), which ``weft.linkage.standardize.address`` wraps as Arrow columns without
+copying, and :func:`int_columns` the integer columns.
 
 Per row:
 
@@ -44,6 +45,9 @@ __all__ = [
     "hash_rows",
     "parse",
     "render",
+    "render_sizes",
+    "render_into",
+    "int_columns",
     "gather_spans",
     "hash_filter",
     "hash_slots",
@@ -225,33 +229,42 @@ def _merges(c):
 
 
 # ---------------------------------------------------------------------------- normalise
-# These helpers read ``fc``, the row's code points already passed through :func:`_fold` (once per
-# character, by :func:`parse`); traditional characters are simplified where it matters (t2s).
+# _parse_rows folds each row once into two scratch arrays: ``fc``, every character's :func:`_fold`
+# (what the rules test for digits, '-', separators and unit words after a numeral run), and ``sc``,
+# that character simplified (t2s) with the class bits below, so that the common character costs one
+# load and one test (two t2s look-ups and a dozen comparisons were most of the normalising time).
+_CP = 0x1FFFFF  # code point bits of an ``sc`` entry
+_X_SPECIAL = 1 << 21  # separator, digit, '-', '#', numeral, 第, or 电/手/联/T (start of 电话, TEL, ...)
+_X_SEP = 1 << 22  # _is_sep
+_X_NUM = 1 << 23  # a numeral; with _X_BIG (十, 百) the 2-bit field at bit 23 is 3: how much the
+_X_BIG = 1 << 24  # row can grow (百 → " 100" after a digit), 1 for other numerals
+_X_CONTACT = 1 << 25
+
+
 @jit
-def _numeral_len(fc, j, r, t2s):
-    """Digits the numeral run ``fc[j:r]`` becomes: one per character, or up to 3 for 十/百 forms."""
+def _numeral_len(sc, j, r):
+    """Digits the numeral run ``sc[j:r]`` becomes: one per character, or up to 3 for 十/百 forms."""
     for t in range(j, r):
-        if _numeral(_simplified(fc[t], t2s)) >= 10:
+        if sc[t] & _X_BIG:
             return 3
     return r - j
 
 
 @jit
-def _numeral_run(fc, j, r, out, pos, t2s):
-    """Write the Arabic form of the numeral run ``fc[j:r]`` at ``pos``; return chars written."""
+def _numeral_run(sc, j, r, out, pos):
+    """Write the Arabic form of the numeral run ``sc[j:r]`` at ``pos``; return chars written."""
     positional = False
     for t in range(j, r):
-        v = _numeral(_simplified(fc[t], t2s))
-        if v >= 10:
+        if sc[t] & _X_BIG:
             positional = True
     if not positional:  # 一二零三 → 1203, digit by digit
         for t in range(j, r):
-            out[pos + t - j] = 0x30 + _numeral(_simplified(fc[t], t2s))
+            out[pos + t - j] = 0x30 + _numeral(sc[t] & _CP)
         return r - j
     total = 0
     cur = 0
     for t in range(j, r):
-        v = _numeral(_simplified(fc[t], t2s))
+        v = _numeral(sc[t] & _CP)
         if v >= 10:
             total += (cur if cur > 0 else 1) * v
             cur = 0
@@ -297,96 +310,108 @@ def _simplified(c, t2s):
 
 @jit
 def _fold_table(t2s):
-    """uint32[65536]: :func:`_fold` of every BMP code point, with (bits 24-25) how much longer it
-    can make the normalised row: numerals can grow (百 → " 100" after a digit, one more for a
-    digit), everything else maps to at most one character."""
-    lut = np.empty(65536, np.uint32)
+    """uint32[65536, 2]: :func:`_fold` of every BMP code point (for ``fc``) and its ``sc`` entry:
+    the folded character simplified, with its class bits."""
+    lut = np.empty((65536, 2), np.uint32)
     for c in range(65536):
         f = _fold(c)
-        v = _numeral(_simplified(f, t2s))
-        lut[c] = f | ((3 if v >= 10 else (1 if v >= 0 else 0)) << 24)
+        y = _simplified(f, t2s)
+        x = y
+        v = _numeral(y)
+        if v >= 0:
+            x |= _X_NUM | (_X_BIG if v >= 10 else 0)
+        if _is_sep(y):
+            x |= _X_SEP
+        if y == 0x7535 or y == 0x624B or y == 0x8054 or y == 0x54:
+            x |= _X_CONTACT
+        if x != y or _is_digit(y) or y == _HYPHEN or y == _HASH or y == _DI:
+            x |= _X_SPECIAL
+        lut[c, 0] = f
+        lut[c, 1] = x
     return lut
 
 
 @jit
-def _fold_capacity(codes, s, e, fc, lut):
-    """Fold ``codes[s:e]`` into ``fc[s:e]`` and return an upper bound of the normalised length."""
+def _capacity(codes, s, e, lut):
+    """An upper bound of the normalised length of ``codes[s:e]``: its slot in parse()'s buffer."""
     n = e - s
     for t in range(s, e):
         c = codes[t]
         if c < 65536:
-            x = lut[c]
-            fc[t] = x & 0xFFFFFF
-            n += x >> 24
-        else:
-            fc[t] = c  # _fold keeps characters beyond the BMP, none is a numeral
+            n += (lut[c, 1] >> 23) & 3
     return n
 
 
 @jit
-def _normalize(fc, s, e, out, o, limit, t2s):
-    """Normalise the folded row ``fc[s:e]`` into ``out[o:o + limit]``; return the length written.
-
-    ``t2s`` maps each BMP code point to its simplified form; ``limit`` comes from
-    :func:`_fold_capacity` and only guards memory.
+def _normalize(fc, sc, s, e, out, o, limit):
+    """Normalise the folded row ``fc[s:e]`` (``sc[s:e]`` simplified) into ``out[o:o + limit]``;
+    return the length written. ``limit`` comes from :func:`_capacity` and only guards memory.
     """
     k = 0
     prev = np.int64(0)
     pend = False
     i = s
     while i < e:
-        c = _simplified(fc[i], t2s)
-        if i + 1 < e:
-            c2 = _simplified(fc[i + 1], t2s)
-            if (c == 0x7535 and c2 == 0x8BDD) or (c == 0x624B and c2 == 0x673A) or (c == 0x8054 and c2 == 0x7CFB):
-                break  # 电话 手机 联系: the rest is contact noise
-            if (c == 0x54 and c2 == 0x45 and i + 2 < e and fc[i + 2] == 0x4C
-                    and (i == s or not (0x41 <= fc[i - 1] <= 0x5A))):
-                break  # TEL, not inside a word (HOTEL)
-        r = i
-        if _is_digit(c) and not (i > s and _is_digit(fc[i - 1])):  # (the test _noise_end starts with)
-            r = _noise_end(fc, i, s, e)
-        if r > i or _is_sep(c) or ((c == _HYPHEN or c == _HASH) and not _is_alnum(prev)):
-            pend = True  # '-' and '#' only mean something after a number or label (5-1-101, 3#)
-            i = max(r, i + 1)
-            continue
-        if c == _DI or _numeral(c) >= 0:
-            j = i + 1 if c == _DI else i
-            r = j
-            while r < e and _numeral(_simplified(fc[r], t2s)) >= 0:
-                r += 1
-            q = r  # what vanishes anyway may stand in between: 三 栋, 三-栋 are 3栋
-            while q < e:
-                f = fc[q]
-                if _is_sep(f) or f == _HYPHEN:
-                    q += 1
-                elif _is_digit(f) and _noise_end(fc, q, s, e) > q:
-                    q = _noise_end(fc, q, s, e)
-                else:
-                    break
-            # at most five digits, so that numbers never run into phone-number length
-            if r > j and q < e and _unit_start(fc[q]) and _numeral_len(fc, j, r, t2s) <= 5:
-                space = _is_alnum(prev) and (pend or _is_digit(prev))  # 2三房 → "2 3房", not 23
-                if k + space + _numeral_len(fc, j, r, t2s) > limit:
-                    break
-                if space:
-                    out[o + k] = _SPACE
-                    k += 1
-                pend = False
-                k += _numeral_run(fc, j, r, out, o + k, t2s)
-                prev = 0x30
-                i = q
+        x = sc[i]
+        c = np.int64(x & _CP)
+        if x & _X_SPECIAL:
+            if x & _X_CONTACT and i + 1 < e:
+                c2 = sc[i + 1] & _CP
+                if (c == 0x7535 and c2 == 0x8BDD) or (c == 0x624B and c2 == 0x673A) or (c == 0x8054 and c2 == 0x7CFB):
+                    break  # 电话 手机 联系: the rest is contact noise
+                if (c == 0x54 and c2 == 0x45 and i + 2 < e and fc[i + 2] == 0x4C
+                        and (i == s or not (0x41 <= fc[i - 1] <= 0x5A))):
+                    break  # TEL, not inside a word (HOTEL)
+            r = i
+            # (the test _noise_end starts with; and a run of 5 digits or less is noise only after a 0)
+            if (_is_digit(c) and not (i > s and _is_digit(fc[i - 1]))
+                    and (fc[i] == 0x30 or (i + 5 < e and _is_digit(fc[i + 5])))):
+                r = _noise_end(fc, i, s, e)
+            if r > i or x & _X_SEP or ((c == _HYPHEN or c == _HASH) and not _is_alnum(prev)):
+                pend = True  # '-' and '#' only mean something after a number or label (5-1-101, 3#)
+                i = max(r, i + 1)
                 continue
-            if c != _DI:  # not a number: the whole run stays as written (六约, 三联)
-                if k + r - j > limit:
-                    break
-                for t in range(j, r):
-                    out[o + k] = _simplified(fc[t], t2s)
-                    k += 1
-                pend = False
-                prev = _simplified(fc[r - 1], t2s)
-                i = r
-                continue
+            if c == _DI or x & _X_NUM:
+                j = i + 1 if c == _DI else i
+                r = j
+                while r < e and sc[r] & _X_NUM:
+                    r += 1
+                q = r  # what vanishes anyway may stand in between: 三 栋, 三-栋 are 3栋
+                while q < e:
+                    f = fc[q]
+                    if _is_sep(f) or f == _HYPHEN:
+                        q += 1
+                    elif _is_digit(f):
+                        r2 = _noise_end(fc, q, s, e)
+                        if r2 == q:
+                            break
+                        q = r2
+                    else:
+                        break
+                # at most five digits, so that numbers never run into phone-number length
+                nl = _numeral_len(sc, j, r)
+                if r > j and q < e and _unit_start(fc[q]) and nl <= 5:
+                    space = _is_alnum(prev) and (pend or _is_digit(prev))  # 2三房 → "2 3房", not 23
+                    if k + space + nl > limit:
+                        break
+                    if space:
+                        out[o + k] = _SPACE
+                        k += 1
+                    pend = False
+                    k += _numeral_run(sc, j, r, out, o + k)
+                    prev = 0x30
+                    i = q
+                    continue
+                if c != _DI:  # not a number: the whole run stays as written (六约, 三联)
+                    if k + r - j > limit:
+                        break
+                    for t in range(j, r):
+                        out[o + k] = sc[t] & _CP
+                        k += 1
+                    pend = False
+                    prev = np.int64(sc[r - 1] & _CP)
+                    i = r
+                    continue
         space = pend and _is_alnum(prev) and _is_alnum(c)
         if k + space + 1 > limit:
             break
@@ -401,57 +426,59 @@ def _normalize(fc, s, e, out, o, limit, t2s):
     return k
 
 # ---------------------------------------------------------------------------- admin chain
+# Admin entries are read from ``a_info`` (int64[n, 4]: level, code, canonical id, flags, in the
+# order of the sorted ``a_hash``), built by parse() so that the chain takes few array arguments.
+A_LEVEL, A_CODE, A_CANON, A_FLAGS = 0, 1, 2, 3
+
+
 @jit
-def _accept(k, h, anchored, a_hash, a_level, a_code, a_canon, a_flags, ctx):
+def _fits(lvl, code, flags, anchored, ctx0, ctx1, ctx2, ctx4):
+    """Whether an admin entry continues the chain so far (``ctx`` of :func:`_accept`)."""
+    if lvl < ctx4 or (not anchored and (flags & FLAG_FREE) == 0):
+        return False
+    if lvl == PROVINCE:
+        return ctx0 == 0 or ctx0 == code
+    if lvl == PREFECTURE:
+        return (ctx1 == 0 or ctx1 == code) and (ctx0 == 0 or code // 100 == ctx0)
+    if ctx2 != 0:
+        return ctx2 == code
+    if ctx1 != 0:
+        return code // 100 == ctx1
+    if ctx0 != 0:
+        return code // 10000 == ctx0
+    return (flags & FLAG_NOCTX) != 0
+
+
+@jit
+def _accept(k, h, anchored, a_hash, a_info, ctx):
     """Take the first entry of hash group ``k`` that fits the chain so far; update ``ctx``.
 
     ``ctx`` = [province, prefecture, county, canonical id, last level].
     """
     n = len(a_hash)
     while k < n and a_hash[k] == h:
-        lvl = a_level[k]
-        code = np.int64(a_code[k])
-        if lvl < ctx[4] or (not anchored and (a_flags[k] & FLAG_FREE) == 0):
+        lvl = a_info[k, A_LEVEL]
+        code = a_info[k, A_CODE]
+        if not _fits(lvl, code, a_info[k, A_FLAGS], anchored, ctx[0], ctx[1], ctx[2], ctx[4]):
             k += 1
             continue
         if lvl == PROVINCE:
-            if ctx[0] != 0 and ctx[0] != code:
-                k += 1
-                continue
             ctx[0] = code
         elif lvl == PREFECTURE:
-            if (ctx[1] != 0 and ctx[1] != code) or (ctx[0] != 0 and code // 100 != ctx[0]):
-                k += 1
-                continue
             ctx[1] = code
             ctx[0] = code // 100
             # a prefecture without counties (东莞市, 中山市) is its own county-level unit
             j = k + 1
             while j < n and a_hash[j] == h:
-                if a_level[j] == COUNTY and a_code[j] == code * 100 and ctx[2] == 0:
-                    ctx[2] = a_code[j]
-                    ctx[3] = a_canon[j]
+                if a_info[j, A_LEVEL] == COUNTY and a_info[j, A_CODE] == code * 100 and ctx[2] == 0:
+                    ctx[2] = a_info[j, A_CODE]
+                    ctx[3] = a_info[j, A_CANON]
                     ctx[4] = COUNTY
                     return True
                 j += 1
         else:
-            if ctx[2] != 0:
-                if ctx[2] != code:
-                    k += 1
-                    continue
-            elif ctx[1] != 0:
-                if code // 100 != ctx[1]:
-                    k += 1
-                    continue
-            elif ctx[0] != 0:
-                if code // 10000 != ctx[0]:
-                    k += 1
-                    continue
-            elif (a_flags[k] & FLAG_NOCTX) == 0:
-                k += 1
-                continue
             ctx[2] = code
-            ctx[3] = a_canon[k]
+            ctx[3] = a_info[k, A_CANON]
             ctx[1] = code // 100
             ctx[0] = code // 10000
         ctx[4] = lvl
@@ -527,15 +554,15 @@ def bit_set(flags):
 
 
 @jit
-def _admin_chain(b, o, end, first, term, a_hash, a_level, a_code, a_canon, a_flags, a_filt, a_slots, hs, ctx):
+def _admin_chain(b, o, end, first, bits, a_hash, a_info, a_slots, hs, ctx):
     """Consume the province/prefecture/county names that open the row; return the new cursor.
 
     ASCII runs (phone numbers, postcodes) before a name are skipped. The first name may start up
     to 12 characters later still (a person's name before the address) if it is a full name; later
     names must follow directly (and may be one character: 重庆市市南川市). Longest match wins.
-    ``hs`` (uint64[16]) is scratch for the prefix hashes of one start; ``term`` is the bit set of
-    the characters names end with, ``a_filt`` :func:`hash_filter` and ``a_slots`` :func:`hash_slots`
-    of ``a_hash``.
+    ``hs`` (uint64[32]) is scratch for the candidates of one start; ``bits`` holds the bit set of
+    the characters names end with (bits 0-65535), then :func:`hash_filter` of ``a_hash``;
+    ``a_slots`` is :func:`hash_slots` of ``a_hash``.
     """
     cur = o
     while cur < end:
@@ -548,25 +575,26 @@ def _admin_chain(b, o, end, first, term, a_hash, a_level, a_code, a_canon, a_fla
         en = cur
         for st in range(lo, last_st + 1):
             en = min(end, st + 16)
-            while en >= st + shortest and not (b[en - 1] < 65536 and _bit(term, b[en - 1])):
+            while en >= st + shortest and not (b[en - 1] < 65536 and _bit(bits, b[en - 1])):
                 en -= 1  # names end with a term character: no candidate, no hashing
-            if en < st + shortest:
-                continue
-            # FNV-1a of every prefix b[st:en] in one pass (fnv1a(b, st, en) == hs[en - st - 1])
+            # FNV-1a of every prefix of b[st:en] in one pass; those that end with a term character
+            # and pass the filter are the candidates, kept as (hash, end) in hs
             h = np.uint64(0xCBF29CE484222325)
+            nc = 0
             for t in range(st, en):
-                h = (h ^ np.uint64(b[t])) * np.uint64(0x100000001B3)
-                hs[t - st] = h
-            while en >= st + shortest:
-                c = b[en - 1]
-                if c < 65536 and _bit(term, c):
-                    h = hs[en - st - 1]
-                    if _bit(a_filt, h >> np.uint64(64 - FILTER_BITS)):
-                        k = _lookup(a_slots, a_hash, h)
-                        if k >= 0 and _accept(k, h, st == lo, a_hash, a_level, a_code, a_canon, a_flags, ctx):
-                            found = True
-                            break
-                en -= 1
+                c = b[t]
+                h = (h ^ np.uint64(c)) * np.uint64(0x100000001B3)
+                if (t - st + 1 >= shortest and c < 65536 and _bit(bits, c)
+                        and _bit(bits, np.uint64(65536) + (h >> np.uint64(64 - FILTER_BITS)))):
+                    hs[nc] = h
+                    hs[16 + nc] = t + 1
+                    nc += 1
+            for q in range(nc - 1, -1, -1):  # longest first
+                k = _lookup(a_slots, a_hash, hs[q])
+                if k >= 0 and _accept(k, hs[q], st == lo, a_hash, a_info, ctx):
+                    en = np.int64(hs[16 + q])
+                    found = True
+                    break
             if found:
                 break
         if not found:
@@ -595,11 +623,13 @@ def _find_char(b, s, e, c):
 
 @jit
 def _street_lookup(b, s, e, s_hash):
-    """Start of the longest suffix of ``b[s:e]`` (>= 2 chars) that is a Shenzhen street, or -1."""
+    """Start of the longest suffix of ``b[s:e]`` (>= 2 chars) that is a Shenzhen street and its
+    index in ``s_hash``, or (-1, -1)."""
     for st in range(s, e - 1):
-        if _find(s_hash, fnv1a(b, st, e)) >= 0:
-            return st
-    return -1
+        k = _find(s_hash, fnv1a(b, st, e))
+        if k >= 0:
+            return st, k
+    return -1, -1
 
 
 @jit
@@ -616,9 +646,8 @@ def _street_community(b, o, cur, run, other, s_hash, s_code, s_canon, ctx, R, i)
             p = _find_char(b, cur + 2, run, _XIANG2)
             kind = 2
     if p > cur:
-        st = -1 if other else _street_lookup(b, cur, p, s_hash)
+        st, k = (-1, -1) if other else _street_lookup(b, cur, p, s_hash)
         if st >= 0:
-            k = _find(s_hash, fnv1a(b, st, p))
             kind = 0  # a Shenzhen town (镇) became a 街道 in 2004
             if ctx[2] == 0:
                 ctx[2] = s_code[k]
@@ -649,15 +678,13 @@ def _street_community(b, o, cur, run, other, s_hash, s_code, s_canon, ctx, R, i)
 
 # ---------------------------------------------------------------------------- tokens
 @jit
-def _unit_word(b, p, end, tk, ts, te, nt):
-    """Emit the unit word at ``p`` (after a number or label), if any; return the new position."""
-    if p >= end:
-        return p, nt
-    c = b[p]
+def _unit_word(c, c1):
+    """Kind and width of the unit word starting with ``c`` (then ``c1``) after a number or label;
+    kind 0 if none. Characters, not the buffer: a call with no array argument is inlined."""
     kind = 0
     w = 1
     if c == _HAO:
-        if p + 1 < end and b[p + 1] == _LOU:
+        if c1 == _LOU:
             kind, w = T_BLD, 2
         else:
             kind = T_HAO
@@ -665,10 +692,10 @@ def _unit_word(b, p, end, tk, ts, te, nt):
         kind = T_BLD
     elif c == _HASH:
         kind = T_BLD
-        if p + 1 < end and b[p + 1] == _LOU:
+        if c1 == _LOU:
             w = 2
     elif c == _DAN:
-        if p + 1 < end and b[p + 1] == _YUAN:
+        if c1 == _YUAN:
             kind, w = T_UNIT, 2
     elif c == _LOU:
         kind = T_LOU
@@ -678,32 +705,7 @@ def _unit_word(b, p, end, tk, ts, te, nt):
         kind = T_ROOM
     elif c == _XIANG or c == _NONG or c == _ZU or c == _FANG2:
         kind = T_LANE
-    if kind == 0:
-        return p, nt
-    tk[nt] = kind
-    ts[nt] = p
-    te[nt] = p + w
-    return p + w, nt + 1
-
-
-@jit
-def _text_end(b, p, end):
-    """End of a text run from ``p``: stops at letters, '-', '#', spaces and free-standing numbers."""
-    q = p
-    while q < end:
-        c = b[q]
-        if c == _SPACE or c == _HYPHEN or c == _HASH or (0x41 <= c <= 0x5A):
-            break
-        if _is_digit(c):
-            r = q
-            while r < end and _is_digit(b[r]):
-                r += 1
-            if r < end and r - q <= 5 and _merges(b[r]):
-                q = r
-                continue
-            break
-        q += 1
-    return q
+    return kind, (w if kind != 0 else 0)
 
 
 @jit
@@ -733,29 +735,43 @@ def _tokenize(b, p, end, tk, ts, te, tv):
                 if not _is_digit(b[q]):
                     letters = True
                 q += 1
-            if not letters:
-                if q < end and q - p <= 5 and _merges(b[q]):
-                    q = _text_end(b, p, end)
-                    tk[nt] = T_TEXT
-                    ts[nt] = p
-                    te[nt] = q
+            if letters or not (q < end and q - p <= 5 and _merges(b[q])):  # (else 福华3路: text)
+                if not letters:
+                    v = 0  # at most 5 digits: normalisation dropped longer runs
+                    for t in range(p, q):
+                        v = v * 10 + (b[t] - 0x30)
+                    tk[nt] = T_NUM
+                    tv[nt] = v
+                else:
+                    tk[nt] = T_LAB
+                    tv[nt] = -1
+                ts[nt] = p
+                te[nt] = q
+                nt += 1
+                kind, w = _unit_word(b[q] if q < end else -1, b[q + 1] if q + 1 < end else -1)
+                if kind != 0:
+                    tk[nt] = kind
+                    ts[nt] = q
+                    te[nt] = q + w
                     nt += 1
-                    p = q
+                p = q + w
+                continue
+        # text: up to letters, '-', '#', spaces and free-standing numbers
+        q = p
+        while q < end:
+            c = b[q]
+            if c == _SPACE or c == _HYPHEN or c == _HASH or (0x41 <= c <= 0x5A):
+                break
+            if _is_digit(c):
+                r = q
+                while r < end and _is_digit(b[r]):
+                    r += 1
+                if r < end and r - q <= 5 and _merges(b[r]):
+                    q = r
                     continue
-                v = 0  # at most 5 digits: normalisation dropped longer runs
-                for t in range(p, q):
-                    v = v * 10 + (b[t] - 0x30)
-                tk[nt] = T_NUM
-                tv[nt] = v
-            else:
-                tk[nt] = T_LAB
-                tv[nt] = -1
-            ts[nt] = p
-            te[nt] = q
-            nt += 1
-            p, nt = _unit_word(b, q, end, tk, ts, te, nt)
-            continue
-        q = max(_text_end(b, p, end), p + 1)
+                break
+            q += 1
+        q = max(q, p + 1)
         tk[nt] = T_TEXT
         ts[nt] = p
         te[nt] = q
@@ -977,65 +993,95 @@ def _grammar(b, o, tk, ts, te, tv, j, nt, R, i):
     return have_bld, have_place, village
 
 
-# ---------------------------------------------------------------------------- one row
+# ---------------------------------------------------------------------------- rows
 @jit
-def _parse_row(fc, s, e, limit, b, o, R, i, tk, ts, te, tv, t2s, term, a_hash, a_level, a_code, a_canon, a_flags,
-               a_filt, a_slots, s_hash, s_code, s_canon, ph_hash, hs, ctx):
-    """Normalise the folded row ``fc[s:e]`` into ``b[o:o + limit]`` and parse it into ``R[i]``
-    (steps 1-5 above)."""
-    for c in range(NCOL):
-        R[i, c] = -1
-    L = _normalize(fc, s, e, b, o, limit, t2s)
-    R[i, R_LEN] = L
-    end = o + L
-    if L == 0 or _find(ph_hash, fnv1a(b, o, end)) >= 0:
-        R[i, R_LEVEL] = LEVEL_MISSING
-        return
-    ctx[:] = 0
-    ctx[3] = -1
-    ctx[4] = -1
-    cur = _admin_chain(b, o, end, True, term, a_hash, a_level, a_code, a_canon, a_flags, a_filt, a_slots, hs, ctx)
+def _parse_rows(lo, hi, codes, offsets, valid, lut, b, noff, R, bits, a_hash, a_info, a_slots, s_hash, s_code, s_canon,
+                ph_hash):
+    """Normalise rows ``lo:hi`` into their slots of ``b`` and parse them into ``R`` (steps 1-5 above).
 
-    nt = _tokenize(b, cur, end, tk, ts, te, tv)
-    jt = 0
-    while jt < nt and tk[jt] != T_TEXT:
-        jt += 1
-    if jt < nt:
-        # the canonical form writes this text right after the admin names: continue the chain
-        # there, so that a second parse of the canonical address reads it the same way
-        ts[jt] = _admin_chain(b, ts[jt], te[jt], False, term, a_hash, a_level, a_code, a_canon, a_flags,
-                               a_filt, a_slots, hs, ctx)
-    other = (ctx[2] != 0 and ctx[2] // 100 != SHENZHEN) or (ctx[2] == 0 and ctx[1] != 0 and ctx[1] != SHENZHEN) or (
-        ctx[1] == 0 and ctx[0] != 0 and ctx[0] != SHENZHEN // 100)
-    if jt < nt:
-        ts[jt] = _street_community(b, o, ts[jt], te[jt], other, s_hash, s_code, s_canon, ctx, R, i)
-        if ts[jt] == te[jt]:
-            tk[jt] = T_HYP  # all of it was street and community: nothing left for the grammar
-    have_bld, have_place, village = _grammar(b, o, tk, ts, te, tv, 0, nt, R, i)
+    One call per block of rows, not per row: every array argument of a call costs an atomic
+    reference count increment and decrement, about 100 ns per call for this many arrays.
+    """
+    # scratch for the longest row of the block: its characters folded (fc, sc), then its tokens
+    width = 1
+    for i in range(lo, hi):
+        width = max(width, noff[i + 1] - noff[i] + 1)  # the slot holds at least the raw row
+    fc = np.empty(width, np.uint32)
+    sc = np.empty(width, np.uint32)
+    tk = np.zeros(width, np.int8)
+    ts = np.zeros(width, np.int64)
+    te = np.zeros(width, np.int64)
+    tv = np.zeros(width, np.int64)
+    hs = np.zeros(32, np.uint64)
+    ctx = np.zeros(5, np.int64)
+    for i in range(lo, hi):
+        for c in range(NCOL):
+            R[i, c] = -1
+        if not valid[i]:
+            R[i, R_LEVEL] = LEVEL_MISSING
+            R[i, R_LEN] = 0
+            continue
+        s = offsets[i]
+        m = offsets[i + 1] - s
+        for t in range(m):
+            c = codes[s + t]
+            if c < 65536:
+                fc[t] = lut[c, 0]
+                sc[t] = lut[c, 1]
+            else:
+                fc[t] = c  # _fold and t2s keep characters beyond the BMP, none is special
+                sc[t] = c
+        o = noff[i]
+        L = _normalize(fc, sc, 0, m, b, o, noff[i + 1] - o)
+        R[i, R_LEN] = L
+        end = o + L
+        if L == 0 or _find(ph_hash, fnv1a(b, o, end)) >= 0:
+            R[i, R_LEVEL] = LEVEL_MISSING
+            continue
+        ctx[:] = 0
+        ctx[3] = -1
+        ctx[4] = -1
+        cur = _admin_chain(b, o, end, True, bits, a_hash, a_info, a_slots, hs, ctx)
 
-    if not other:
-        ctx[0] = SHENZHEN // 100
-        ctx[1] = SHENZHEN
-    R[i, R_PROV] = ctx[0]
-    R[i, R_PREF] = ctx[1]
-    R[i, R_COUNTY] = ctx[2]
-    R[i, R_CANON] = ctx[3]
-    R[i, R_SZ] = 0 if other else 1
-    compound = R[i, R_COMPOUND_S] >= 0
-    road_no = R[i, R_ROAD_NO] >= 0
-    # a room needs a building: a label, a road number (深南大道2001号1203) or a compound whose
-    # rooms are numbered without buildings (a single 大厦)
-    if R[i, R_ROOM] >= 0 and (have_bld or compound or road_no):
-        level = LEVEL_ROOM
-    elif have_bld or village:
-        level = LEVEL_BUILDING
-    elif have_place or road_no or R[i, R_ROAD_S] >= 0:
-        level = LEVEL_ROAD
-    elif ctx[2] != 0 or other or R[i, R_STREET_S] >= 0 or R[i, R_COMM_S] >= 0:
-        level = LEVEL_DISTRICT  # 深圳市 alone says nothing; another city's name does (not Shenzhen)
-    else:
-        level = LEVEL_UNPARSED
-    R[i, R_LEVEL] = level
+        nt = _tokenize(b, cur, end, tk, ts, te, tv)
+        jt = 0
+        while jt < nt and tk[jt] != T_TEXT:
+            jt += 1
+        if jt < nt:
+            # the canonical form writes this text right after the admin names: continue the chain
+            # there, so that a second parse of the canonical address reads it the same way
+            ts[jt] = _admin_chain(b, ts[jt], te[jt], False, bits, a_hash, a_info, a_slots, hs, ctx)
+        other = ((ctx[2] != 0 and ctx[2] // 100 != SHENZHEN) or (ctx[2] == 0 and ctx[1] != 0 and ctx[1] != SHENZHEN)
+                 or (ctx[1] == 0 and ctx[0] != 0 and ctx[0] != SHENZHEN // 100))
+        if jt < nt:
+            ts[jt] = _street_community(b, o, ts[jt], te[jt], other, s_hash, s_code, s_canon, ctx, R, i)
+            if ts[jt] == te[jt]:
+                tk[jt] = T_HYP  # all of it was street and community: nothing left for the grammar
+        have_bld, have_place, village = _grammar(b, o, tk, ts, te, tv, 0, nt, R, i)
+
+        if not other:
+            ctx[0] = SHENZHEN // 100
+            ctx[1] = SHENZHEN
+        R[i, R_PROV] = ctx[0]
+        R[i, R_PREF] = ctx[1]
+        R[i, R_COUNTY] = ctx[2]
+        R[i, R_CANON] = ctx[3]
+        R[i, R_SZ] = 0 if other else 1
+        compound = R[i, R_COMPOUND_S] >= 0
+        road_no = R[i, R_ROAD_NO] >= 0
+        # a room needs a building: a label, a road number (深南大道2001号1203) or a compound whose
+        # rooms are numbered without buildings (a single 大厦)
+        if R[i, R_ROOM] >= 0 and (have_bld or compound or road_no):
+            level = LEVEL_ROOM
+        elif have_bld or village:
+            level = LEVEL_BUILDING
+        elif have_place or road_no or R[i, R_ROAD_S] >= 0:
+            level = LEVEL_ROAD
+        elif ctx[2] != 0 or other or R[i, R_STREET_S] >= 0 or R[i, R_COMM_S] >= 0:
+            level = LEVEL_DISTRICT  # 深圳市 alone says nothing; another city's name does (not Shenzhen)
+        else:
+            level = LEVEL_UNPARSED
+        R[i, R_LEVEL] = level
 
 
 @jit(parallel=True)
@@ -1047,43 +1093,27 @@ def parse(codes, offsets, valid, t2s, term, a_hash, a_level, a_code, a_canon, a_
     to the slot start) and parsed, in blocks of rows per thread.
     """
     n = len(offsets) - 1
-    a_filt = hash_filter(a_hash)
+    bits = np.concatenate((bit_set(term), hash_filter(a_hash)))
     a_slots = hash_slots(a_hash)
-    term = bit_set(term)
+    a_info = np.empty((len(a_hash), 4), np.int64)
+    for k in range(len(a_hash)):
+        a_info[k, A_LEVEL] = a_level[k]
+        a_info[k, A_CODE] = a_code[k]
+        a_info[k, A_CANON] = a_canon[k]
+        a_info[k, A_FLAGS] = a_flags[k]
     lut = _fold_table(t2s)
-    fc = np.empty(len(codes), np.uint32)  # every character folded once
-    cap = np.empty(n, np.int64)
+    noff = np.empty(n + 1, np.int64)
+    noff[0] = 0
     for i in prange(n):
-        cap[i] = _fold_capacity(codes, offsets[i], offsets[i + 1], fc, lut)
-    noff = np.zeros(n + 1, np.int64)
+        noff[i + 1] = _capacity(codes, offsets[i], offsets[i + 1], lut)
     for i in range(n):
-        noff[i + 1] = noff[i] + cap[i]
+        noff[i + 1] += noff[i]
     b = np.empty(noff[n], np.uint32)
     R = np.empty((n, NCOL), np.int32)
     block = 1024
     for blk in prange((n + block - 1) // block):
-        # one set of token scratch arrays per block, sized for its longest row
-        lo = blk * block
-        hi = min(n, lo + block)
-        width = 1
-        for i in range(lo, hi):
-            width = max(width, noff[i + 1] - noff[i] + 1)
-        tk = np.zeros(width, np.int8)
-        ts = np.zeros(width, np.int64)
-        te = np.zeros(width, np.int64)
-        tv = np.zeros(width, np.int64)
-        hs = np.zeros(16, np.uint64)
-        ctx = np.zeros(5, np.int64)
-        for i in range(lo, hi):
-            if valid[i]:
-                _parse_row(fc, offsets[i], offsets[i + 1], cap[i], b, noff[i], R, i, tk, ts, te, tv, t2s, term,
-                           a_hash, a_level, a_code, a_canon, a_flags, a_filt, a_slots, s_hash, s_code, s_canon,
-                           ph_hash, hs, ctx)
-            else:
-                for c in range(NCOL):
-                    R[i, c] = -1
-                R[i, R_LEVEL] = LEVEL_MISSING
-                R[i, R_LEN] = 0
+        _parse_rows(blk * block, min(n, (blk + 1) * block), codes, offsets, valid, lut, b, noff, R, bits, a_hash,
+                    a_info, a_slots, s_hash, s_code, s_canon, ph_hash)
     return b, noff, R
 
 
@@ -1116,9 +1146,9 @@ def gather_spans(b, base, starts, ends):
  S_BUILDING, S_ROOM, S_BUILDING_KEY, S_HOUSE_KEY) = range(14)
 NSTR = 14
 _PIPE = 0x7C
-# The row renderer spells every column out (a generic list of pieces per row, measured then
-# copied, was 50% slower). Its ``write`` argument is always a literal, so each of its two passes,
-# measuring then writing, compiles to straight code.
+# The renderer spells every column out (a generic list of pieces per row, measured then copied,
+# was 50% slower). Its ``write`` argument is always a literal, so each of its two passes, measuring
+# then writing, compiles to straight code.
 
 
 @jit
@@ -1131,16 +1161,12 @@ def _ndigits(v):
 
 
 @jit
-def _nbytes(c):
-    """UTF-8 length of code point ``c``."""
-    return 1 if c < 0x80 else (2 if c < 0x800 else (3 if c < 0x10000 else 4))
-
-
-@jit
 def _span_bytes(src, s, e):
+    """UTF-8 length of the code points ``src[s:e]``."""
     n = 0
     for t in range(s, e):
-        n += _nbytes(src[t])
+        c = src[t]
+        n += 1 + (c >= 0x80) + (c >= 0x800) + (c >= 0x10000)
     return n
 
 
@@ -1185,186 +1211,217 @@ def _put_int(out, p, v):
 
 
 @jit
-def _render_row(i, n, b, o, R, names, names_off, prov_name, pref_name, canon_name, out, off, ok, write):
-    """Column k of row i as UTF-8 into ``out[off[k * n + i]:]`` (``write``), else its byte length
-    into ``off[k * n + i]`` and its validity into ``ok`` (module docstring of
-    weft.linkage.standardize.address)."""
-    level = R[i, R_LEVEL]
-    shown = level >= LEVEL_DISTRICT
-    street_s, street_e, comm_s, comm_e = R[i, R_STREET_S], R[i, R_STREET_E], R[i, R_COMM_S], R[i, R_COMM_E]
-    road_s, road_e, vil_s, vil_e = R[i, R_ROAD_S], R[i, R_ROAD_E], R[i, R_VILLAGE_S], R[i, R_VILLAGE_E]
-    cpd_s, cpd_e, bld_s, bld_e = R[i, R_COMPOUND_S], R[i, R_COMPOUND_E], R[i, R_BLD_S], R[i, R_BLD_E]
-    road_no, unit, floor, room = R[i, R_ROAD_NO], R[i, R_UNIT], R[i, R_FLOOR], R[i, R_ROOM]
-    street_k, comm_k = R[i, R_STREET_KIND], R[i, R_COMM_KIND]
-    pv = -1
-    ct = -1
-    ds = -1
-    if shown:
-        if R[i, R_PROV] > 0:
-            pv = prov_name[R[i, R_PROV]]
-        if R[i, R_PREF] > 0:
-            ct = pref_name[R[i, R_PREF]]
-        if R[i, R_CANON] >= 0:
-            ds = canon_name[R[i, R_CANON]]
-    pv_s, pv_e = (names_off[pv], names_off[pv + 1]) if pv >= 0 else (0, 0)
-    ct_s, ct_e = (names_off[ct], names_off[ct + 1]) if ct >= 0 else (0, 0)
-    ds_s, ds_e = (names_off[ds], names_off[ds + 1]) if ds >= 0 else (0, 0)
-    # 北京市北京市朝阳区 → 北京市朝阳区; 海南省儋州市儋州市 → 海南省儋州市
-    same = False
-    if ct >= 0:
-        for x_s, x_e, x in ((pv_s, pv_e, pv), (ds_s, ds_e, ds)):
-            if x >= 0 and not same and x_e - x_s == ct_e - ct_s:
-                same = True
-                for t in range(ct_e - ct_s):
-                    if names[ct_s + t] != names[x_s + t]:
-                        same = False
-                        break
-    if not shown or same:
-        ct_e = ct_s  # (the city column keeps its name: below)
+def _render_rows(b, noff, R, names, names_off, names8_off, prov_name, pref_name, canon_name, codes, offsets,
+                 valid, out, off, ok, as_given, write):
+    """Column k of every row i as UTF-8 into ``out[off[k * n + i]:]`` (``write``), else its byte
+    length into ``off[k * n + i + 1]`` and its validity into ``ok`` (module docstring of
+    weft.linkage.standardize.address); ``names8_off`` holds the byte offsets of the names as UTF-8.
 
-    if not write:
-        # byte lengths of the parts, then of the columns built from them
-        pv_n = _span_bytes(names, pv_s, pv_e)
-        ct_n = _span_bytes(names, names_off[ct], names_off[ct + 1]) if ct >= 0 else 0
-        cw_n = _span_bytes(names, ct_s, ct_e)
-        ds_n = _span_bytes(names, ds_s, ds_e)
-        street_n = _span_bytes(b, o + street_s, o + street_e) if street_s >= 0 else 0
-        comm_n = _span_bytes(b, o + comm_s, o + comm_e) if comm_s >= 0 else 0
-        road_n = _span_bytes(b, o + road_s, o + road_e) if road_s >= 0 else 0
-        vil_n = _span_bytes(b, o + vil_s, o + vil_e) if vil_s >= 0 else 0
-        cpd_n = _span_bytes(b, o + cpd_s, o + cpd_e) if cpd_s >= 0 else 0
-        bld_n = _span_bytes(b, o + bld_s, o + bld_e) if bld_s >= 0 else 0
-        road_no_n = _ndigits(road_no) if road_no >= 0 else 0
-        room_n = _ndigits(room) if room >= 0 else 0
-        for k, valid, nb in ((S_PROVINCE, pv >= 0, pv_n), (S_CITY, ct >= 0, ct_n), (S_DISTRICT, ds >= 0, ds_n),
-                             (S_STREET, street_s >= 0, street_n), (S_COMMUNITY, comm_s >= 0, comm_n),
-                             (S_ROAD, road_s >= 0, road_n), (S_ROAD_NO, road_no >= 0, road_no_n),
-                             (S_VILLAGE, vil_s >= 0, vil_n), (S_COMPOUND, cpd_s >= 0, cpd_n),
-                             (S_BUILDING, bld_s >= 0, bld_n), (S_ROOM, room >= 0, room_n)):
-            ok[k * n + i] = valid
-            off[k * n + i] = nb
-        # every literal below is a 3-byte character but '|'
-        a = 0
+    All rows in one call: every array argument of a call costs an atomic reference count increment
+    and decrement, which called per row took a tenth of the rendering time.
+    """
+    n = len(R)
+    for i in range(n):
+        o = noff[i]
+        level = R[i, R_LEVEL]
+        shown = level >= LEVEL_DISTRICT
+        street_s, street_e, comm_s, comm_e = R[i, R_STREET_S], R[i, R_STREET_E], R[i, R_COMM_S], R[i, R_COMM_E]
+        road_s, road_e, vil_s, vil_e = R[i, R_ROAD_S], R[i, R_ROAD_E], R[i, R_VILLAGE_S], R[i, R_VILLAGE_E]
+        cpd_s, cpd_e, bld_s, bld_e = R[i, R_COMPOUND_S], R[i, R_COMPOUND_E], R[i, R_BLD_S], R[i, R_BLD_E]
+        road_no, unit, floor, room = R[i, R_ROAD_NO], R[i, R_UNIT], R[i, R_FLOOR], R[i, R_ROOM]
+        street_k, comm_k = R[i, R_STREET_KIND], R[i, R_COMM_KIND]
+        pv = -1
+        ct = -1
+        ds = -1
         if shown:
-            a = pv_n + cw_n + ds_n + vil_n + road_n + cpd_n
-            if street_s >= 0:
-                a += street_n + (3 if street_k == 1 or street_k == 2 else 6)  # 镇/乡, 街道
-            if comm_s >= 0:
-                a += comm_n + (9 if comm_k == 1 else 6)  # 村委会, 社区
-            if road_no >= 0:
-                a += road_no_n + 3  # 号
-            if bld_s >= 0:
-                a += bld_n + 3  # 栋
-            if unit >= 0:
-                a += _ndigits(unit) + 6  # 单元
-            if room >= 0:
-                a += room_n
-            elif floor >= 0:
-                a += _ndigits(floor) + 3  # 层
-        ok[S_ADDRESS * n + i] = shown
-        off[S_ADDRESS * n + i] = a
-        has_bld = level >= LEVEL_BUILDING
-        bk = 0
-        if has_bld:
-            bk = _ndigits(max(R[i, R_COUNTY], 0)) + ds_n + 2
-            if cpd_s >= 0:
-                bk += cpd_n
-            else:
-                bk += vil_n + road_n + (road_no_n + 3 if road_no >= 0 else 0)
-            if vil_s < 0:
-                bk += bld_n
-        ok[S_BUILDING_KEY * n + i] = has_bld
-        off[S_BUILDING_KEY * n + i] = bk
-        has_house = level == LEVEL_ROOM and room >= 0
-        ok[S_HOUSE_KEY * n + i] = has_house
-        off[S_HOUSE_KEY * n + i] = bk + 2 + _ndigits(unit if unit >= 0 else 1) + room_n if has_house else 0
-        return
+            if R[i, R_PROV] > 0:
+                pv = prov_name[R[i, R_PROV]]
+            if R[i, R_PREF] > 0:
+                ct = pref_name[R[i, R_PREF]]
+            if R[i, R_CANON] >= 0:
+                ds = canon_name[R[i, R_CANON]]
+        # 北京市北京市朝阳区 → 北京市朝阳区; 海南省儋州市儋州市 → 海南省儋州市
+        city_shown = shown and ct >= 0
+        if ct >= 0:
+            for x in (pv, ds):
+                if x >= 0 and city_shown and names_off[x + 1] - names_off[x] == names_off[ct + 1] - names_off[ct]:
+                    same = True
+                    for t in range(names_off[ct + 1] - names_off[ct]):
+                        if names[names_off[ct] + t] != names[names_off[x] + t]:
+                            same = False
+                            break
+                    city_shown = not same
 
-    # the parts
-    if pv >= 0:
-        _put_span(out, off[S_PROVINCE * n + i], names, pv_s, pv_e)
-    if ct >= 0:
-        _put_span(out, off[S_CITY * n + i], names, names_off[ct], names_off[ct + 1])
-    if ds >= 0:
-        _put_span(out, off[S_DISTRICT * n + i], names, ds_s, ds_e)
-    if street_s >= 0:
-        _put_span(out, off[S_STREET * n + i], b, o + street_s, o + street_e)
-    if comm_s >= 0:
-        _put_span(out, off[S_COMMUNITY * n + i], b, o + comm_s, o + comm_e)
-    if road_s >= 0:
-        _put_span(out, off[S_ROAD * n + i], b, o + road_s, o + road_e)
-    if road_no >= 0:
-        _put_int(out, off[S_ROAD_NO * n + i], road_no)
-    if vil_s >= 0:
-        _put_span(out, off[S_VILLAGE * n + i], b, o + vil_s, o + vil_e)
-    if cpd_s >= 0:
-        _put_span(out, off[S_COMPOUND * n + i], b, o + cpd_s, o + cpd_e)
-    if bld_s >= 0:
-        _put_span(out, off[S_BUILDING * n + i], b, o + bld_s, o + bld_e)
-    if room >= 0:
-        _put_int(out, off[S_ROOM * n + i], room)
+        if not write:
+            # byte lengths of the parts, then of the columns built from them
+            pv_n = names8_off[pv + 1] - names8_off[pv] if pv >= 0 else 0
+            ct_n = names8_off[ct + 1] - names8_off[ct] if ct >= 0 else 0
+            ds_n = names8_off[ds + 1] - names8_off[ds] if ds >= 0 else 0
+            street_n = _span_bytes(b, o + street_s, o + street_e) if street_s >= 0 else 0
+            comm_n = _span_bytes(b, o + comm_s, o + comm_e) if comm_s >= 0 else 0
+            road_n = _span_bytes(b, o + road_s, o + road_e) if road_s >= 0 else 0
+            vil_n = _span_bytes(b, o + vil_s, o + vil_e) if vil_s >= 0 else 0
+            cpd_n = _span_bytes(b, o + cpd_s, o + cpd_e) if cpd_s >= 0 else 0
+            bld_n = _span_bytes(b, o + bld_s, o + bld_e) if bld_s >= 0 else 0
+            road_no_n = _ndigits(road_no) if road_no >= 0 else 0
+            room_n = _ndigits(room) if room >= 0 else 0
+            for k, valid_k, nb in ((S_PROVINCE, pv >= 0, pv_n), (S_CITY, ct >= 0, ct_n), (S_DISTRICT, ds >= 0, ds_n),
+                                   (S_STREET, street_s >= 0, street_n), (S_COMMUNITY, comm_s >= 0, comm_n),
+                                   (S_ROAD, road_s >= 0, road_n), (S_ROAD_NO, road_no >= 0, road_no_n),
+                                   (S_VILLAGE, vil_s >= 0, vil_n), (S_COMPOUND, cpd_s >= 0, cpd_n),
+                                   (S_BUILDING, bld_s >= 0, bld_n), (S_ROOM, room >= 0, room_n)):
+                ok[k * n + i] = valid_k
+                off[k * n + i + 1] = nb
+            # every literal below is a 3-byte character but '|'
+            a = 0
+            if shown:
+                a = pv_n + (ct_n if city_shown else 0) + ds_n + vil_n + road_n + cpd_n
+                if street_s >= 0:
+                    a += street_n + (3 if street_k == 1 or street_k == 2 else 6)  # 镇/乡, 街道
+                if comm_s >= 0:
+                    a += comm_n + (9 if comm_k == 1 else 6)  # 村委会, 社区
+                if road_no >= 0:
+                    a += road_no_n + 3  # 号
+                if bld_s >= 0:
+                    a += bld_n + 3  # 栋
+                if unit >= 0:
+                    a += _ndigits(unit) + 6  # 单元
+                if room >= 0:
+                    a += room_n
+                elif floor >= 0:
+                    a += _ndigits(floor) + 3  # 层
+            ok[S_ADDRESS * n + i] = shown
+            off[S_ADDRESS * n + i + 1] = a
+            has_bld = level >= LEVEL_BUILDING
+            bk = 0
+            if has_bld:
+                bk = _ndigits(max(R[i, R_COUNTY], 0)) + ds_n + 2
+                if cpd_s >= 0:
+                    bk += cpd_n
+                else:
+                    bk += vil_n + road_n + (road_no_n + 3 if road_no >= 0 else 0)
+                if vil_s < 0:
+                    bk += bld_n
+            ok[S_BUILDING_KEY * n + i] = has_bld
+            off[S_BUILDING_KEY * n + i + 1] = bk
+            has_house = level == LEVEL_ROOM and room >= 0
+            ok[S_HOUSE_KEY * n + i] = has_house
+            off[S_HOUSE_KEY * n + i + 1] = bk + 2 + _ndigits(unit if unit >= 0 else 1) + room_n if has_house else 0
+            continue
 
-    # the canonical address
-    if shown:
-        p = off[S_ADDRESS * n + i]
-        p = _put_span(out, p, names, pv_s, pv_e)
-        p = _put_span(out, p, names, ct_s, ct_e)
-        p = _put_span(out, p, names, ds_s, ds_e)
+        # the parts
+        pv_s, pv_e = (names_off[pv], names_off[pv + 1]) if pv >= 0 else (0, 0)
+        ct_s, ct_e = (names_off[ct], names_off[ct + 1]) if ct >= 0 else (0, 0)
+        ds_s, ds_e = (names_off[ds], names_off[ds + 1]) if ds >= 0 else (0, 0)
+        if pv >= 0:
+            _put_span(out, off[S_PROVINCE * n + i], names, pv_s, pv_e)
+        if ct >= 0:
+            _put_span(out, off[S_CITY * n + i], names, ct_s, ct_e)
+        if ds >= 0:
+            _put_span(out, off[S_DISTRICT * n + i], names, ds_s, ds_e)
         if street_s >= 0:
-            p = _put_span(out, p, b, o + street_s, o + street_e)
-            if street_k == 1:
-                p = _put(out, p, _ZHEN)  # 镇
-            elif street_k == 2:
-                p = _put(out, p, _XIANG2)  # 乡
-            else:
-                p = _put(out, _put(out, p, _JIE), _DAO)  # 街道
+            _put_span(out, off[S_STREET * n + i], b, o + street_s, o + street_e)
         if comm_s >= 0:
-            p = _put_span(out, p, b, o + comm_s, o + comm_e)
-            if comm_k == 1:
-                p = _put(out, _put(out, _put(out, p, _CUN), _WEI), _HUI)  # 村委会
-            else:
-                p = _put(out, _put(out, p, _SHE), _QU)  # 社区
-        if vil_s >= 0:
-            p = _put_span(out, p, b, o + vil_s, o + vil_e)
+            _put_span(out, off[S_COMMUNITY * n + i], b, o + comm_s, o + comm_e)
         if road_s >= 0:
-            p = _put_span(out, p, b, o + road_s, o + road_e)
+            _put_span(out, off[S_ROAD * n + i], b, o + road_s, o + road_e)
         if road_no >= 0:
-            p = _put(out, _put_int(out, p, road_no), _HAO)
+            _put_int(out, off[S_ROAD_NO * n + i], road_no)
+        if vil_s >= 0:
+            _put_span(out, off[S_VILLAGE * n + i], b, o + vil_s, o + vil_e)
         if cpd_s >= 0:
-            p = _put_span(out, p, b, o + cpd_s, o + cpd_e)
+            _put_span(out, off[S_COMPOUND * n + i], b, o + cpd_s, o + cpd_e)
         if bld_s >= 0:
-            p = _put(out, _put_span(out, p, b, o + bld_s, o + bld_e), _DONG)
-        if unit >= 0:
-            p = _put(out, _put(out, _put_int(out, p, unit), _DAN), _YUAN)
+            _put_span(out, off[S_BUILDING * n + i], b, o + bld_s, o + bld_e)
         if room >= 0:
-            p = _put_int(out, p, room)
-        elif floor >= 0:
-            p = _put(out, _put_int(out, p, floor), _CENG)
+            _put_int(out, off[S_ROOM * n + i], room)
 
-    # keys: <county><district>|<place>|<label> [|<unit, 1 if not written>|<room>]
-    if level >= LEVEL_BUILDING:
-        p0 = off[S_BUILDING_KEY * n + i]
-        p = _put_int(out, p0, max(R[i, R_COUNTY], 0))
-        p = _put(out, _put_span(out, p, names, ds_s, ds_e), _PIPE)
-        # the place: the compound, else village + road + road number 号
-        if cpd_s >= 0:
-            p = _put_span(out, p, b, o + cpd_s, o + cpd_e)
-        else:
+        # the canonical address; as given when its characters are the input's (counted first: an
+        # address of another length cannot be, and decoding it to compare cost more than writing it)
+        if shown:
+            if not city_shown:
+                ct_e = ct_s
+            p = off[S_ADDRESS * n + i]
+            p = _put_span(out, p, names, pv_s, pv_e)
+            p = _put_span(out, p, names, ct_s, ct_e)
+            p = _put_span(out, p, names, ds_s, ds_e)
+            chars = pv_e - pv_s + ct_e - ct_s + ds_e - ds_s
+            if street_s >= 0:
+                p = _put_span(out, p, b, o + street_s, o + street_e)
+                chars += street_e - street_s
+                if street_k == 1:
+                    p = _put(out, p, _ZHEN)  # 镇
+                    chars += 1
+                elif street_k == 2:
+                    p = _put(out, p, _XIANG2)  # 乡
+                    chars += 1
+                else:
+                    p = _put(out, _put(out, p, _JIE), _DAO)  # 街道
+                    chars += 2
+            if comm_s >= 0:
+                p = _put_span(out, p, b, o + comm_s, o + comm_e)
+                chars += comm_e - comm_s
+                if comm_k == 1:
+                    p = _put(out, _put(out, _put(out, p, _CUN), _WEI), _HUI)  # 村委会
+                    chars += 3
+                else:
+                    p = _put(out, _put(out, p, _SHE), _QU)  # 社区
+                    chars += 2
             if vil_s >= 0:
                 p = _put_span(out, p, b, o + vil_s, o + vil_e)
+                chars += vil_e - vil_s
             if road_s >= 0:
                 p = _put_span(out, p, b, o + road_s, o + road_e)
+                chars += road_e - road_s
             if road_no >= 0:
-                p = _put(out, _put_int(out, p, road_no), _HAO)
-        p = _put(out, p, _PIPE)
-        if vil_s < 0 and bld_s >= 0:  # in urban villages the house number is the building
-            p = _put_span(out, p, b, o + bld_s, o + bld_e)
-        if level == LEVEL_ROOM and room >= 0:
-            q = off[S_HOUSE_KEY * n + i]
-            for t in range(p - p0):
-                out[q + t] = out[p0 + t]
-            q = _put_int(out, _put(out, q + p - p0, _PIPE), unit if unit >= 0 else 1)
-            _put_int(out, _put(out, q, _PIPE), room)
+                q = _put_int(out, p, road_no)
+                chars += q - p + 1  # digits are one byte each
+                p = _put(out, q, _HAO)
+            if cpd_s >= 0:
+                p = _put_span(out, p, b, o + cpd_s, o + cpd_e)
+                chars += cpd_e - cpd_s
+            if bld_s >= 0:
+                p = _put(out, _put_span(out, p, b, o + bld_s, o + bld_e), _DONG)
+                chars += bld_e - bld_s + 1
+            if unit >= 0:
+                q = _put_int(out, p, unit)
+                chars += q - p + 2
+                p = _put(out, _put(out, q, _DAN), _YUAN)
+            if room >= 0:
+                q = _put_int(out, p, room)
+                chars += q - p
+                p = q
+            elif floor >= 0:
+                q = _put_int(out, p, floor)
+                chars += q - p + 1
+                p = _put(out, q, _CENG)
+            if valid[i] and chars == offsets[i + 1] - offsets[i]:
+                as_given[i] = _utf8_equals(out, off[S_ADDRESS * n + i], p, codes, offsets[i], offsets[i + 1])
+
+        # keys: <county><district>|<place>|<label> [|<unit, 1 if not written>|<room>]
+        if level >= LEVEL_BUILDING:
+            p0 = off[S_BUILDING_KEY * n + i]
+            p = _put_int(out, p0, max(R[i, R_COUNTY], 0))
+            p = _put(out, _put_span(out, p, names, ds_s, ds_e), _PIPE)
+            # the place: the compound, else village + road + road number 号
+            if cpd_s >= 0:
+                p = _put_span(out, p, b, o + cpd_s, o + cpd_e)
+            else:
+                if vil_s >= 0:
+                    p = _put_span(out, p, b, o + vil_s, o + vil_e)
+                if road_s >= 0:
+                    p = _put_span(out, p, b, o + road_s, o + road_e)
+                if road_no >= 0:
+                    p = _put(out, _put_int(out, p, road_no), _HAO)
+            p = _put(out, p, _PIPE)
+            if vil_s < 0 and bld_s >= 0:  # in urban villages the house number is the building
+                p = _put_span(out, p, b, o + bld_s, o + bld_e)
+            if level == LEVEL_ROOM and room >= 0:
+                q = off[S_HOUSE_KEY * n + i]
+                for t in range(p - p0):
+                    out[q + t] = out[p0 + t]
+                q = _put_int(out, _put(out, q + p - p0, _PIPE), unit if unit >= 0 else 1)
+                _put_int(out, _put(out, q, _PIPE), room)
 
 
 @jit
@@ -1395,6 +1452,35 @@ def _utf8_equals(out, s, e, codes, cs, ce):
 
 
 @jit
+def render_sizes(b, noff, R, names, names_off, prov_name, pref_name, canon_name):
+    """First pass of :func:`render`: the CSR offsets of the string columns and their validity."""
+    n = len(R)
+    names8_off = np.zeros(len(names_off), np.int64)  # byte offsets of the names as UTF-8
+    for j in range(len(names_off) - 1):
+        names8_off[j + 1] = names8_off[j] + _span_bytes(names, names_off[j], names_off[j + 1])
+    off = np.empty(NSTR * n + 1, np.int64)
+    ok = np.empty(NSTR * n, np.bool_)
+    unused = np.zeros(0, np.uint8)  # (codes, offsets, valid, out and as_given are for the second pass)
+    _render_rows(b, noff, R, names, names_off, names8_off, prov_name, pref_name, canon_name, unused, noff, ok, unused,
+                 off, ok, ok, False)
+    off[0] = 0
+    for k in range(NSTR * n):
+        off[k + 1] += off[k]
+    return off, ok
+
+
+@jit
+def render_into(out, off, ok, codes, offsets, valid, b, noff, R, names, names_off, prov_name, pref_name, canon_name):
+    """Second pass of :func:`render`: the string columns into ``out`` (``off[-1]`` bytes, allocated
+    by the caller: NumPy asks for transparent huge pages for a large buffer, where a Numba
+    allocation takes a page fault per 4 KB, a fifth of the rendering time); returns ``as_given``."""
+    as_given = np.zeros(len(R), np.bool_)
+    _render_rows(b, noff, R, names, names_off, names_off, prov_name, pref_name, canon_name, codes, offsets, valid,
+                 out, off, ok, as_given, True)
+    return as_given
+
+
+@jit
 def render(codes, offsets, valid, b, noff, R, names, names_off, prov_name, pref_name, canon_name):
     """The string columns of parsed rows as UTF-8, one CSR over NSTR * n rows (column-major).
 
@@ -1402,27 +1488,44 @@ def render(codes, offsets, valid, b, noff, R, names, names_off, prov_name, pref_
     ``canon_name`` (by canonical id), ``prov_name`` (by 2-digit code) and ``pref_name`` (by 4-digit
     code) index, -1 where there is none. Returns (bytes, offsets, valid, as_given): ``as_given[i]``
     is True when row i's canonical address equals its input ``codes[offsets[i]:offsets[i+1]]``.
+    :func:`render_sizes` then :func:`render_into` do the same with a buffer of the caller's.
 
     Serial: rendering costs a fraction of :func:`parse`, and a ``parallel=True`` variant of this
     long row function would double its compile time.
     """
-    n = len(R)
-    lens = np.empty(NSTR * n, np.int64)
-    ok = np.empty(NSTR * n, np.bool_)
-    dummy = np.zeros(0, np.uint8)
-    for i in range(n):
-        _render_row(i, n, b, noff[i], R, names, names_off, prov_name, pref_name, canon_name, dummy, lens, ok, False)
-    off = np.empty(NSTR * n + 1, np.int64)
-    off[0] = 0
-    acc = 0
-    for k in range(NSTR * n):
-        acc += lens[k]
-        off[k + 1] = acc
-    out = np.empty(acc, np.uint8)
-    as_given = np.zeros(n, np.bool_)
-    for i in range(n):
-        _render_row(i, n, b, noff[i], R, names, names_off, prov_name, pref_name, canon_name, out, off, ok, True)
-        if valid[i] and ok[S_ADDRESS * n + i]:
-            as_given[i] = _utf8_equals(out, off[S_ADDRESS * n + i], off[S_ADDRESS * n + i + 1], codes, offsets[i],
-                                       offsets[i + 1])
+    off, ok = render_sizes(b, noff, R, names, names_off, prov_name, pref_name, canon_name)
+    out = np.empty(off[-1], np.uint8)
+    as_given = render_into(out, off, ok, codes, offsets, valid, b, noff, R, names, names_off, prov_name, pref_name,
+                           canon_name)
     return out, off, ok, as_given
+
+
+@jit
+def int_columns(R, as_given, q_by_level, q_other, q_valid):
+    """The integer columns of parsed rows, in one pass over ``R`` (reading its columns one at a
+    time from Python streams all of it for each): (quality, county code, unit, floor).
+
+    Quality is ``q_by_level[level]``; ``q_other`` for another city's address parsed to the district
+    or further; ``q_valid`` at room level when the address was canonical as given. The county code
+    is 0 when unknown or not shown; unit and floor are -1 when absent, the floor of a room number
+    (1203 → 12) when not written.
+    """
+    n = len(R)
+    q = np.empty(n, np.uint8)
+    county = np.empty(n, np.int32)
+    unit = np.empty(n, np.int32)
+    floor = np.empty(n, np.int32)
+    for i in range(n):
+        level = R[i, R_LEVEL]
+        shown = level >= LEVEL_DISTRICT
+        if shown and R[i, R_SZ] != 1:
+            q[i] = q_other
+        elif level == LEVEL_ROOM and as_given[i]:
+            q[i] = q_valid
+        else:
+            q[i] = q_by_level[level]
+        county[i] = max(R[i, R_COUNTY], 0) if shown else 0
+        unit[i] = R[i, R_UNIT]
+        room = R[i, R_ROOM]
+        floor[i] = R[i, R_FLOOR] if R[i, R_FLOOR] >= 0 else (room // 100 if room >= 100 else -1)
+    return q, county, unit, floor

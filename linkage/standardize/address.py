@@ -234,6 +234,12 @@ def _tables() -> _Tables:
 
 
 # ------------------------------------------------------------------------------- helpers
+# address_q of a Shenzhen address by how far it parsed (VALID instead of REPAIRED when canonical as given)
+_Q_BY_LEVEL = np.zeros(K.LEVEL_ROOM + 1, np.uint8)
+_Q_BY_LEVEL[[K.LEVEL_MISSING, K.LEVEL_UNPARSED, K.LEVEL_DISTRICT, K.LEVEL_ROAD, K.LEVEL_BUILDING, K.LEVEL_ROOM]] = (
+    MISSING, UNPARSED, DISTRICT_ONLY, PARTIAL_ROAD, PARTIAL_BUILDING, REPAIRED)
+
+
 def _int_col(values: np.ndarray, dtype=pa.int32()) -> pa.Array:
     """Integers with -1 as null."""
     return pa.array(values, dtype, mask=values < 0)
@@ -280,26 +286,16 @@ def standardize_address(values) -> dict[str, pa.Array]:
     cp = decode(raw)
     b, noff, R = K.parse(cp.codes, cp.offsets, cp.valid, t2s_table(), t.term, t.a_hash, t.a_level, t.a_code, t.a_canon,
                          t.a_flags, t.s_hash, t.s_code, t.s_canon, t.ph_hash)
-    # every string column (canonical form, parts, keys) is rendered as UTF-8 by the kernel at once
-    data, offsets, ok, as_given = K.render(cp.codes, cp.offsets, cp.valid, b, noff, R, t.names, t.names_off,
-                                           t.prov_name, t.pref_name, t.canon_name)
+    # every string column (canonical form, parts, keys) is rendered as UTF-8 by the kernel at once, into
+    # a buffer from NumPy: it asks for transparent huge pages for a large one (far fewer page faults)
+    tabs = (t.names, t.names_off, t.prov_name, t.pref_name, t.canon_name)
+    offsets, ok = K.render_sizes(b, noff, R, *tabs)
+    data = np.empty(offsets[-1], np.uint8)
+    as_given = K.render_into(data, offsets, ok, cp.codes, cp.offsets, cp.valid, b, noff, R, *tabs)
     (address, province, city, district, street, community, road, road_no, village, compound, building, room,
      building_key, house_key) = _utf8_columns(data, offsets, ok, K.NSTR)
 
-    level = R[:, K.R_LEVEL]
-    shown = level >= K.LEVEL_DISTRICT
-    sz = R[:, K.R_SZ] == 1
-    county = np.where(shown, np.maximum(R[:, K.R_COUNTY], 0), 0).astype(np.int32)
-    unit = R[:, K.R_UNIT]
-    room_no = R[:, K.R_ROOM]
-    floor = np.where(R[:, K.R_FLOOR] >= 0, R[:, K.R_FLOOR], np.where(room_no >= 100, room_no // 100, -1))
-    q = np.select(
-        [level == K.LEVEL_MISSING, level == K.LEVEL_UNPARSED, ~sz, level == K.LEVEL_BUILDING,
-         level == K.LEVEL_ROAD, level == K.LEVEL_DISTRICT],
-        [MISSING, UNPARSED, NOT_SHENZHEN, PARTIAL_BUILDING, PARTIAL_ROAD, DISTRICT_ONLY],
-        default=REPAIRED,
-    ).astype(np.uint8)
-    q[(q == REPAIRED) & as_given] = VALID
+    q, county, unit, floor = K.int_columns(R, as_given, _Q_BY_LEVEL, NOT_SHENZHEN, VALID)
 
     return {
         "address": address,
