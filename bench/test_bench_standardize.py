@@ -43,7 +43,7 @@ def test_person_standardization(benchmark, person_batch):
     compile_s = time.perf_counter() - t
 
     load_before = os.getloadavg()[0]
-    result = benchmark.pedantic(standardize_mention, args=(batch, resident), rounds=3, iterations=1)
+    result = benchmark.pedantic(standardize_mention, args=(batch, resident), rounds=5, iterations=1)
     assert len(result["id_number"]) == batch.num_rows
     best = benchmark.stats.stats.min
     benchmark.extra_info.update(records=batch.num_rows, fields=len(resident.fields),
