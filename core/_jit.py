@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 import numba
+import numpy as np
 
-__all__ = ["jit", "FASTMATH", "CACHE", "CACHE_DIR", "source_digest"]
+__all__ = ["CACHE", "CACHE_DIR", "FASTMATH", "jit", "one_kernel_thread", "source_digest", "threadsafe_kernels"]
 
 # Safe subset: reassociation and contraction speed up sums; nnan/ninf would delete our guards.
 FASTMATH = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
@@ -93,3 +94,23 @@ def jit(fn=None, *, parallel: bool = False, fastmath: bool = False):
         )
 
     return wrap(fn) if fn is not None else wrap
+
+
+@jit(parallel=True)
+def _probe(x):
+    for i in numba.prange(len(x)):
+        x[i] += 1
+
+
+def threadsafe_kernels() -> bool:
+    """Whether several Python threads may run parallel kernels at once: tbb and omp allow it, the
+    workqueue layer aborts the process. Numba loads its layer with the first parallel kernel, so a
+    tiny one runs first."""
+    _probe(np.zeros(2))
+    return numba.threading_layer() in ("tbb", "omp")
+
+
+def one_kernel_thread() -> None:
+    """Thread-pool initializer: this thread's kernels use one Numba thread (the setting is per
+    thread), so a worker beside the main thread does not oversubscribe the cores."""
+    numba.set_num_threads(1)

@@ -508,7 +508,7 @@ def test_concurrent_distinct_once_equals_serial(resident, monkeypatch):
     for mention in spec.mentions:
         got = run.standardize_mention(batch, mention)
         with monkeypatch.context() as m:
-            m.setattr(run, "_threadsafe_kernels", lambda: False)
+            m.setattr(run, "threadsafe_kernels", lambda: False)
             m.setattr(run, "_distinct_once", lambda fn, values: fn(values))
             want = run.standardize_mention(batch, mention)
         _assert_same(got, want, batch.column(0).to_pylist())
@@ -535,5 +535,5 @@ def test_fields_run_serially_without_a_threadsafe_layer(resident, monkeypatch):
 
     monkeypatch.setattr(run.numba, "threading_layer", lambda: "workqueue")
     monkeypatch.setattr(run, "ThreadPoolExecutor", NoPool)
-    assert not run._threadsafe_kernels()
+    assert not run.threadsafe_kernels()
     run.standardize_mention(batch, spec.mentions[0])

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from weft.core._jit import one_kernel_thread, threadsafe_kernels
 
 from ..readers import DEFAULT_BATCH, Reject, read_batches
 from ..specs import FieldSpec, MentionSpec, SourceSpec
@@ -30,7 +31,7 @@ from . import address, dates, generic, ids, names, phone
 from . import gender as gender_mod
 from .quality import COMMON_REASONS
 
-__all__ = ["standardize_sources", "standardize_mention", "StandardizeResult", "REJECT_SCHEMA"]
+__all__ = ["REJECT_SCHEMA", "StandardizeResult", "standardize_mention", "standardize_sources"]
 
 REJECT_SCHEMA = pa.schema([("source", pa.string()), ("row", pa.int64()), ("record_id", pa.string()),
                            ("field", pa.string()), ("reason", pa.string())])
@@ -130,19 +131,6 @@ def _distinct_once(fn: Callable[[pa.Array], dict[str, pa.Array]], values) -> dic
     return {k: v.take(enc.indices) for k, v in fn(enc.dictionary).items()}
 
 
-def _threadsafe_kernels() -> bool:
-    """Whether Numba's threading layer lets several threads run parallel kernels at once (tbb and
-    omp do; workqueue aborts the process, DESIGN §5.9). Unknown until a parallel kernel has run."""
-    try:
-        return numba.threading_layer() in ("tbb", "omp")
-    except ValueError:
-        return False
-
-
-def _one_kernel_thread() -> None:
-    numba.set_num_threads(1)  # per thread: a worker's kernels stay on its core
-
-
 def standardize_mention(batch: pa.RecordBatch, mention: MentionSpec, cache: dict | None = None) -> dict[str, pa.Array]:
     """The standardized columns of one mention over one batch (all of the batch's length).
 
@@ -187,9 +175,9 @@ def standardize_mention(batch: pa.RecordBatch, mention: MentionSpec, cache: dict
         return gender_mod.standardize_gender(values, id_gender=id_gender)
 
     workers = min(len(todo) + len(genders), numba.get_num_threads())
-    if workers > 1 and batch.num_rows > 1 and _threadsafe_kernels():
+    if workers > 1 and batch.num_rows > 1 and threadsafe_kernels():
         todo.sort(key=lambda k: -_COST.get(fields[k].type, 1))
-        with ThreadPoolExecutor(workers, initializer=_one_kernel_thread) as pool:
+        with ThreadPoolExecutor(workers, initializer=one_kernel_thread) as pool:
             # gender last: a worker that waits there for an ID number has seen it start
             for k in todo + genders:
                 outs[k] = pool.submit(compute, k)
