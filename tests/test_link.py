@@ -266,6 +266,24 @@ def test_city_outputs_are_complete(city_run):
         assert kinds[r["from_id"]] == r["from_kind"] and kinds[r["to_id"]] == r["to_kind"]
 
 
+def test_concurrent_run_equals_serial(city_run, tmp_path):
+    """Kinds linked on a worker thread and golden records built beside relations change nothing."""
+    city, out, res = city_run
+    assert res.report["concurrent"]  # (omp or tbb here; the serial path is what workqueue gets)
+    specs = load_specs(sorted(specs_dir().glob("*.toml")), data_dir=city)
+    serial = link(specs, tmp_path, standardized=out / "standardized", concurrent=False)
+    assert not serial.report["concurrent"]
+    for name in ("assignments", "relations", "golden_person", "golden_entity", "golden_house",
+                 "evidence_person", "evidence_entity", "evidence_house"):
+        a, b = pq.read_table(out / f"{name}.parquet"), pq.read_table(tmp_path / f"{name}.parquet")
+        assert a.equals(b), name
+    for kind in ("person", "entity", "house"):
+        assert (out / f"model_{kind}.json").read_text() == (tmp_path / f"model_{kind}.json").read_text()
+    for run, side_by_side in ((res, True), (serial, False)):
+        starts = {s["stage"]: s["start_s"] for s in run.report["stages"]}
+        assert (starts["entity: load"] < starts["person: cluster"]) == side_by_side
+
+
 def test_oversized_block_is_capped_and_reported(city_run):
     _, out, _ = city_run
     from weft.linkage.link import link_kind, load_mentions

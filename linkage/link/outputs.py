@@ -24,7 +24,7 @@ from weft.core.select import best_per_group
 from ..arrow import hash_strings
 from ..specs import SourceSpec
 
-__all__ = ["CRITERIA", "GOLDEN", "golden_records", "relations"]
+__all__ = ["CRITERIA", "GOLDEN", "golden_columns", "golden_records", "relations"]
 
 CRITERIA = ("trust", "frequency", "recency")
 
@@ -37,6 +37,14 @@ GOLDEN = {
     "house": {"house_code": "house_code", "address": "address", "district": "addr_district"},
 }
 _NOT_RECENCY = {"birth_date", "id_birth_date", "dob"}
+
+
+def golden_columns(kind: str) -> set[str]:
+    """The standardized columns :func:`golden_records` reads for ``kind`` (besides date columns)."""
+    cols = {"source"}
+    for g in GOLDEN.get(kind, {}).values():
+        cols.update(g if isinstance(g, tuple) else (g,))
+    return cols
 
 
 _RELATION_SCHEMA = pa.schema([("relation", pa.string()), ("from_kind", pa.string()), ("from_id", pa.string()),

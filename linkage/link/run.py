@@ -23,6 +23,7 @@ import json
 import resource
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from weft.core._jit import one_kernel_thread, threadsafe_kernels
 
 from ..arrow import hash_strings
 from ..specs import KINDS, SourceSpec
@@ -39,7 +41,7 @@ from .comparisons import compute_levels
 from .config import KindConfig, default_config
 from .features import Features
 from .model import Model, estimate_u, train
-from .outputs import GOLDEN, golden_records, infer_from_relations, relations
+from .outputs import golden_columns, golden_records, infer_from_relations, relations
 
 __all__ = ["KindResult", "LinkResult", "Stages", "link", "link_kind", "load_mentions"]
 
@@ -62,17 +64,20 @@ def _peak_mb() -> float:
 
 @dataclass
 class Stages:
-    """Wall time and memory per stage, in order."""
+    """Wall time and memory per stage, in order of completion; ``start_s`` (from the first stage's
+    start) shows which stages ran side by side. Safe to share between threads."""
 
     rows: list = field(default_factory=list)
     progress: Callable[[str], None] | None = None
+    t0: float = field(default_factory=time.perf_counter)
 
     def run(self, name: str, fn, *args, **kwargs):
         if self.progress:
             self.progress(name)
         t = time.perf_counter()
         out = fn(*args, **kwargs)
-        self.rows.append({"stage": name, "seconds": round(time.perf_counter() - t, 3),
+        self.rows.append({"stage": name, "start_s": round(t - self.t0, 3),
+                          "seconds": round(time.perf_counter() - t, 3),
                           "rss_mb": round(_rss_mb(), 1), "peak_rss_mb": round(_peak_mb(), 1)})
         return out
 
@@ -80,8 +85,7 @@ class Stages:
 def needed_columns(cfg: KindConfig) -> set[str]:
     """The standardized columns a link of ``cfg`` reads (keys, rules, comparisons, golden records)."""
     cols = set(_KEY) | set(cfg.strong) | set(cfg.verify_drop)
-    for g in GOLDEN.get(cfg.kind, {}).values():
-        cols.update(g if isinstance(g, tuple) else (g,))
+    cols |= golden_columns(cfg.kind)
     cols.update(c for c in (cfg.cannot_link, cfg.cannot_link_q) if c)
     for r in (*cfg.rules, *cfg.deterministic):
         cols.update(r.columns)
@@ -126,7 +130,15 @@ def load_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
     tables = [t for t in tables if t.num_rows]
     if not tables:
         return pa.table({k: pa.array([], pa.string()) for k in _KEY})
-    return pa.concat_tables(tables, promote_options="permissive").combine_chunks()
+    chunked = pa.concat_tables(tables, promote_options="permissive")
+    del tables
+    # one contiguous array per column, each column's chunks freed as soon as it is copied: at most
+    # one column is held twice (Table.combine_chunks holds the whole table twice)
+    schema, columns = chunked.schema, []
+    while chunked.num_columns:
+        columns.append(chunked.column(0).combine_chunks())
+        chunked = chunked.remove_column(0)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 @dataclass
@@ -439,7 +451,17 @@ class LinkResult:
 def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path | None = None,
          kinds: tuple[str, ...] = KINDS, models: dict[str, Model] | None = None,
          configs: dict[str, KindConfig] | None = None, survivorship: tuple[str, ...] = ("trust", "frequency", "recency"),
-         progress: Callable[[str], None] | None = None, batch_size: int | None = None, seed: int = 1) -> LinkResult:
+         progress: Callable[[str], None] | None = None, batch_size: int | None = None, seed: int = 1,
+         concurrent: bool = True) -> LinkResult:
+    """Link every kind of ``specs``' mentions; write the outputs the module docstring lists.
+
+    With ``concurrent`` (and a thread-safe Numba threading layer), the kinds after the first are
+    loaded and linked on a worker thread while the first (persons, the largest) is linked on this
+    one; then golden records are built there while relations are built here. Most stages are
+    single-threaded NumPy and Arrow glue, so the second core would otherwise idle. Kinds are
+    independent until mentions are placed by relations, which runs in kind order here; the
+    results do not depend on ``concurrent``.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -455,49 +477,91 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
         std_dir = Path(standardized)
     names = [s.name for s in specs]
     trust = {s.name: s.trust for s in specs}
-    results: dict[str, KindResult] = {}
-    assignments = []
-    for kind in kinds:
-        cfg = (configs or {}).get(kind) or default_config(kind, specs)
+    cfgs = {kind: (configs or {}).get(kind) or default_config(kind, specs) for kind in kinds}
+
+    def load_and_link(kind: str):
+        """(table of what the outputs read, result, mentions with nothing to compare, their
+        place-alone hashes): the linking columns are dropped before the next kind needs memory."""
+        cfg = cfgs[kind]
         table = stages.run(f"{kind}: load", load_mentions, std_dir, kind, names, needed_columns(cfg))
         if table.num_rows == 0:
-            continue
+            return table, None, None, None
         res = link_kind(table, cfg, model=(models or {}).get(kind), seed=seed, stages=stages, out=out)
-        results[kind] = res
-        report["kinds"][kind] = res.report
-        ids = _identity_ids(kind, res.labels)
-        assign = pa.table({
-            "source": table.column("source"), "record_id": table.column("record_id"), "role": table.column("role"),
-            "kind": table.column("kind"), "identity_id": ids,
-            "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
-        })
         empty = _empty(table, cfg)
-        lonely = check = None
+        check = None
         if cfg.place_alone_by and cfg.place_alone_by in table.column_names:
-            sizes = np.bincount(res.labels, minlength=len(res.labels))
-            lonely = sizes[res.labels] == 1
             check = hash_strings(table.column(cfg.place_alone_by))
-            lonely &= check != 0
-        if empty.any() or (lonely is not None and lonely.any()):
-            linked = pa.concat_tables(assignments) if assignments else None
-            ids, placed = stages.run(f"{kind}: place mentions by relations", infer_from_relations,
-                                     assign, empty, linked, specs, kind, lonely, check)
-            assign = assign.set_column(assign.column_names.index("identity_id"), "identity_id", ids)
-            res.report["blank_mentions"] = int(empty.sum())
-            res.report["alone_mentions"] = int(lonely.sum()) if lonely is not None else 0
-            res.report["placed_by_relations"] = placed
-            res.identities = len(pc.unique(ids))
-        assignments.append(assign)
-        golden = stages.run(f"{kind}: golden records", golden_records, table, ids, kind, trust, survivorship)
-        pq.write_table(golden, out / f"golden_{kind}.parquet")
-    assign = pa.concat_tables(assignments) if assignments else pa.table(
-        {k: pa.array([], pa.string()) for k in [*_KEY, "identity_id"]} | {"match_probability": pa.array([], pa.float32())})
-    pq.write_table(assign, out / "assignments.parquet")
-    rel = stages.run("relations", relations, assign, specs)
-    pq.write_table(rel, out / "relations.parquet")
+        keep = set(_KEY) | golden_columns(kind)
+        table = table.select([c for c, t in zip(table.column_names, table.schema.types)
+                              if c in keep or pa.types.is_date32(t)])  # (dates: recency)
+        return table, res, empty, check
+
+    pool = (ThreadPoolExecutor(1, initializer=one_kernel_thread)
+            if concurrent and len(kinds) > 1 and threadsafe_kernels() else None)
+    try:
+        if pool is not None:
+            later = [pool.submit(load_and_link, kind) for kind in kinds[1:]]  # one after another
+            linked = [load_and_link(kinds[0])] + [f.result() for f in later]
+        else:
+            linked = [load_and_link(kind) for kind in kinds]
+
+        results: dict[str, KindResult] = {}
+        assignments = []
+        golden = []
+
+        def write_golden(kind, table, ids):
+            g = stages.run(f"{kind}: golden records", golden_records, table, ids, kind, trust, survivorship)
+            pq.write_table(g, out / f"golden_{kind}.parquet")
+
+        for kind, (table, res, empty, check) in zip(kinds, linked):
+            if res is None:
+                continue
+            results[kind] = res
+            report["kinds"][kind] = res.report
+            ids = _identity_ids(kind, res.labels)
+            assign = pa.table({
+                "source": table.column("source"), "record_id": table.column("record_id"), "role": table.column("role"),
+                "kind": table.column("kind"), "identity_id": ids,
+                "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
+            })
+            lonely = None
+            if check is not None:
+                sizes = np.bincount(res.labels, minlength=len(res.labels))
+                lonely = (sizes[res.labels] == 1) & (check != 0)
+            if empty.any() or (lonely is not None and lonely.any()):
+                prior = pa.concat_tables(assignments) if assignments else None
+                ids, placed = stages.run(f"{kind}: place mentions by relations", infer_from_relations,
+                                         assign, empty, prior, specs, kind, lonely, check)
+                assign = assign.set_column(assign.column_names.index("identity_id"), "identity_id", ids)
+                res.report["blank_mentions"] = int(empty.sum())
+                res.report["alone_mentions"] = int(lonely.sum()) if lonely is not None else 0
+                res.report["placed_by_relations"] = placed
+                res.identities = len(pc.unique(ids))
+            assignments.append(assign)
+            golden.append((kind, table, ids))
+        del linked
+        # the worker builds golden records (persons first) while this thread builds relations, then
+        # takes what the worker has not started (placing mentions beside them only slowed both)
+        golden = [(pool.submit(write_golden, *job) if pool is not None else None, job) for job in golden]
+
+        assign = pa.concat_tables(assignments) if assignments else pa.table(
+            {k: pa.array([], pa.string()) for k in [*_KEY, "identity_id"]} | {"match_probability": pa.array([], pa.float32())})
+        pq.write_table(assign, out / "assignments.parquet")
+        rel = stages.run("relations", relations, assign, specs)
+        pq.write_table(rel, out / "relations.parquet")
+        for f, job in golden:
+            if f is None or f.cancel():
+                write_golden(*job)
+            else:
+                f.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     seconds = time.perf_counter() - t0
     report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
     report["stages"] = stages.rows
+    report["concurrent"] = pool is not None
+    report["arrow_memory_pool"] = pa.default_memory_pool().backend_name
     report["seconds"] = round(seconds, 3)
     report["peak_rss_mb"] = round(_peak_mb(), 1)
     report["identities"] = {k: r.identities for k, r in results.items()}
