@@ -223,6 +223,9 @@ def _cmd_link(args) -> int:
             (out / "plan.json").write_text(json.dumps(plans, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             print(format_plan(plans))
             return 0
+        from weft.linkage.memory import retain_freed_memory
+
+        retain_freed_memory()  # a batch run: reuse freed memory rather than fault fresh pages in
         result = link(specs, out, standardized=args.standardized, kinds=kinds, models=models,
                       survivorship=survivorship, progress=progress, seed=args.seed)
     except (SpecError, ReadError) as e:

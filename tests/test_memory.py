@@ -1,0 +1,43 @@
+"""retain_freed_memory: process-wide, so each case runs in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+
+import pytest
+
+_PROBE = """
+import json
+from weft.linkage.memory import retain_freed_memory
+import pyarrow as pa, numpy as np
+first = retain_freed_memory()
+again = retain_freed_memory()
+# large blocks now come from the heap: allocate, free, allocate again and read back
+a = pa.array(np.arange(20_000_000)); del a
+b = pa.array(np.arange(20_000_000))
+print(json.dumps({"first": first, "again": again, "pool": pa.default_memory_pool().backend_name,
+                  "ok": int(b[-1].as_py()) == 19_999_999}))
+"""
+
+
+def _probe(**env) -> dict:
+    out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True,
+                         env={**os.environ, **env})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_retained_heap_and_system_pool():
+    r = _probe()
+    assert r["first"] == r["again"] == {"glibc": "heap only, untrimmed", "arrow_pool": "system"}
+    assert r["pool"] == "system" and r["ok"]
+
+
+def test_turned_off_changes_nothing():
+    r = _probe(WEFT_RETAIN_MEMORY="0", ARROW_DEFAULT_MEMORY_POOL="")
+    assert r["first"] == r["again"] == {}
+    assert r["pool"] != "system" and r["ok"]  # Arrow's own default (mimalloc or jemalloc) stays
