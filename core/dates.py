@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit
+from .utf8 import nfkc_narrow
 
 __all__ = [
     "parse_dates", "N_FORMATS",
@@ -45,18 +46,6 @@ DAY, MONTH, YEAR, NONE = 3, 2, 1, 0
 
 _EPOCH_1900 = -25567  # 1900-01-01 in days since 1970-01-01
 _NIAN, _YUE, _RI = 0x5E74, 0x6708, 0x65E5  # 年 月 日
-
-
-@jit
-def _nfkc(c):
-    """NFKC of one supported character, or -1 for a character outside the supported set."""
-    if 0x20 <= c <= 0x7E or 0x4E00 <= c <= 0x9FFF:
-        return np.int64(c)
-    if 0xFF01 <= c <= 0xFF5E:
-        return np.int64(c) - 0xFEE0
-    if c == 0x3000:
-        return np.int64(0x20)
-    return np.int64(-1)
 
 
 @jit
@@ -167,7 +156,7 @@ def _row(codes, a, e, s, g, declared, yymmdd, as_year, today_d, today_y):
     # NFKC and trimming
     n = 0
     for t in range(a, e):
-        c = _nfkc(codes[t])
+        c = nfkc_narrow(codes[t])
         if c < 0:
             return 0, Q_MISSING, NONE, True
         s[n] = c

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit
+from .utf8 import nfkc_narrow
 
 __all__ = ["normalize_phones", "Q_VALID", "Q_REPAIRED", "Q_MISSING", "Q_BAD_LENGTH", "Q_BAD_PREFIX", "Q_NOT_A_PHONE",
            "KIND_MOBILE", "KIND_LANDLINE", "KIND_NONE"]
@@ -37,14 +38,8 @@ _WU, _ZAN, _BU, _XIANG, _WEI, _ZHI, _KONG = 0x65E0, 0x6682, 0x4E0D, 0x8BE6, 0x67
 
 @jit
 def _nfkc(c):
-    """NFKC of one supported character, or -1 for a character outside the supported set."""
-    if 0x20 <= c <= 0x7E or 0x4E00 <= c <= 0x9FFF or c == 0x3001:
-        return np.int64(c)
-    if 0xFF01 <= c <= 0xFF5E:
-        return np.int64(c) - 0xFEE0
-    if c == 0x3000:
-        return np.int64(0x20)
-    return np.int64(-1)
+    """:func:`nfkc_narrow`, and 、 (U+3001) kept: it separates numbers in a phone field."""
+    return np.int64(c) if c == 0x3001 else nfkc_narrow(c)
 
 
 @jit

@@ -11,7 +11,20 @@ from numba import prange
 
 from ._jit import jit
 
-__all__ = ["decode_utf8", "encode_utf8"]
+__all__ = ["decode_utf8", "encode_utf8", "nfkc_narrow"]
+
+
+@jit
+def nfkc_narrow(c):
+    """NFKC of one character of the set the date and phone parsers accept (printable ASCII, CJK
+    ideographs, full-width forms, U+3000), or -1 for any other character."""
+    if 0x20 <= c <= 0x7E or 0x4E00 <= c <= 0x9FFF:
+        return np.int64(c)
+    if 0xFF01 <= c <= 0xFF5E:
+        return np.int64(c) - 0xFEE0
+    if c == 0x3000:
+        return np.int64(0x20)
+    return np.int64(-1)
 
 
 @jit(parallel=True)
