@@ -15,6 +15,11 @@ without a swap.
   window follows row order, so a caller wanting a meaningful neighbourhood orders its rows (e.g. by
   a secondary key) before computing ``keys``. Counting comes before filling, so the outputs are
   allocated at their exact size.
+- :func:`block_pairs_kept` is :func:`block_pairs` keeping only pairs a caller could still use:
+  rows of two different components (``comp``) whose non-zero values (``value``) do not differ.
+  Counting and filling both test the pair, so memory follows the pairs kept, not the pairs the
+  blocks hold (a hundredfold apart on large cities, where most rows of a name block already
+  share a strong identifier).
 - :func:`sample_block_pairs` keeps each pair of :func:`block_pairs` with probability ``k / total``,
   decided by a hash of the pair's position in that output and a seed, without materialising the
   others: a uniform, reproducible sample of block pairs for training at a fraction of the memory.
@@ -32,7 +37,8 @@ from numba import prange
 from ._jit import jit
 from .hashing import mix64
 
-__all__ = ["group_by_key", "star_edges", "block_pairs", "sample_block_pairs", "dedup_pairs", "sample_mask"]
+__all__ = ["PairSet", "block_pairs", "block_pairs_kept", "dedup_pairs", "pack_pairs", "unpack_pairs", "group_by_key", "sample_block_pairs", "sample_mask",
+           "star_edges"]
 
 _MAX_ROWS = 1 << 32
 _ZERO = np.uint64(0)
@@ -165,6 +171,62 @@ def block_pairs(keys: np.ndarray, cap: int, window: int
 
 
 @jit
+def _usable(a, b, comp, value):
+    return comp[a] != comp[b] and (value[a] == _ZERO or value[b] == _ZERO or value[a] == value[b])
+
+
+@jit(parallel=True)
+def _count_kept(order, starts, limits, comp, value, kept):
+    for g in prange(len(starts) - 1):
+        s = starts[g]
+        e = starts[g + 1]
+        lim = limits[g]
+        c = 0
+        for p in range(s, e):
+            for p2 in range(p + 1, min(e, p + 1 + lim)):
+                if _usable(order[p], order[p2], comp, value):
+                    c += 1
+        kept[g] = c
+
+
+@jit(parallel=True)
+def _fill_kept(order, starts, limits, comp, value, out_pos, left, right):
+    for g in prange(len(starts) - 1):
+        s = starts[g]
+        e = starts[g + 1]
+        lim = limits[g]
+        w = out_pos[g]
+        for p in range(s, e):
+            r = order[p]
+            for p2 in range(p + 1, min(e, p + 1 + lim)):
+                if _usable(r, order[p2], comp, value):
+                    left[w] = r
+                    right[w] = order[p2]
+                    w += 1
+
+
+def block_pairs_kept(keys: np.ndarray, cap: int, window: int, comp: np.ndarray, value: np.ndarray):
+    """``(left, right, big_keys, big_sizes, pairs_in_blocks)``: the pairs of :func:`block_pairs`
+    (same order) whose rows have different ``comp`` (int64 per row) and ``value`` (uint64 per
+    row, 0 none) that is equal or missing on one side; ``pairs_in_blocks`` counts them all."""
+    keys, order, starts, sizes, big, limits, pos = _plan(keys, cap, window)
+    comp = np.ascontiguousarray(comp, np.int64)
+    value = np.ascontiguousarray(value, np.uint64)
+    if len(comp) != len(keys) or len(value) != len(keys):
+        raise ValueError(f"comp and value need one entry per key ({len(keys)}), got {len(comp)} and {len(value)}")
+    kept = np.zeros(len(sizes), np.int64)
+    if len(sizes):
+        _count_kept(order, starts, limits, comp, value, kept)
+    out_pos = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(kept, out=out_pos[1:])
+    left = np.empty(out_pos[-1], dtype=np.int64)
+    right = np.empty(out_pos[-1], dtype=np.int64)
+    if len(sizes):
+        _fill_kept(order, starts, limits, comp, value, out_pos, left, right)
+    return left, right, keys[order[starts[:-1][big]]], sizes[big].astype(np.int64), int(pos[-1])
+
+
+@jit
 def _kept(w, seed, thresh):
     return mix64(np.uint64(w) ^ seed) <= thresh
 
@@ -245,8 +307,8 @@ def sample_block_pairs(keys: np.ndarray, cap: int, window: int, k: int, seed: in
     return left, right, total
 
 
-def dedup_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique unordered pairs as ``(left, right)`` int64 with ``left < right``, sorted, no self-pairs."""
+def pack_pairs(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Unique unordered pairs as sorted uint64 codes ``lo << 32 | hi`` (self-pairs dropped)."""
     left = np.asarray(left)
     right = np.asarray(right)
     if left.ndim != 1 or left.shape != right.shape:
@@ -263,7 +325,73 @@ def dedup_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.nda
     hi = hi[keep]
     if len(lo) and (lo.min() < 0 or hi.max() >= _MAX_ROWS):
         raise ValueError("row indices must lie in [0, 2**32) to be packed into one uint64 per pair")
-    packed = np.sort((lo.astype(np.uint64) << np.uint64(32)) | hi.astype(np.uint64))
+    packed = (lo.astype(np.uint64) << np.uint64(32)) | hi.astype(np.uint64)
+    del lo, hi
+    packed.sort()
     # not np.unique: numpy 2.4's took ~10 s on 6 M uint64 where sort + mask takes 0.1 s
-    packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))] if len(packed) else packed
+    return packed[np.concatenate(([True], packed[1:] != packed[:-1]))] if len(packed) else packed
+
+
+def unpack_pairs(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (packed >> np.uint64(32)).astype(np.int64), (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def dedup_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique unordered pairs as ``(left, right)`` int64 with ``left < right``, sorted, no self-pairs."""
+    return unpack_pairs(pack_pairs(left, right))
+
+
+@jit
+def _merge_unique(a, ta, b, tb, out, tout):
+    i = 0
+    j = 0
+    w = 0
+    while i < len(a) and j < len(b):
+        if a[i] < b[j]:
+            out[w] = a[i]
+            tout[w] = ta[i]
+            i += 1
+        elif b[j] < a[i]:
+            out[w] = b[j]
+            tout[w] = tb
+            j += 1
+        else:  # the earlier set's tag stands
+            out[w] = a[i]
+            tout[w] = ta[i]
+            i += 1
+            j += 1
+        w += 1
+    while i < len(a):
+        out[w] = a[i]
+        tout[w] = ta[i]
+        i += 1
+        w += 1
+    while j < len(b):
+        out[w] = b[j]
+        tout[w] = tb
+        j += 1
+        w += 1
+    return w
+
+
+class PairSet:
+    """Unique unordered pairs gathered set by set, each tagged with the first set that held it:
+    a sorted uint64 code and a uint8 tag per pair (9 bytes), merged in linear time as each set
+    arrives, so the sets' pair lists are never all held at once."""
+
+    def __init__(self):
+        self.codes = np.empty(0, np.uint64)
+        self.tags = np.empty(0, np.uint8)
+
+    def add(self, left: np.ndarray, right: np.ndarray, tag: int) -> None:
+        b = pack_pairs(left, right)
+        out = np.empty(len(self.codes) + len(b), np.uint64)
+        tout = np.empty(len(out), np.uint8)
+        w = _merge_unique(self.codes, self.tags, b, np.uint8(tag), out, tout)
+        del b
+        self.codes, self.tags = out[:w].copy() if w < len(out) else out, tout[:w].copy() if w < len(out) else tout
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(left, right, tag), sorted by (left, right)."""
+        left, right = unpack_pairs(self.codes)
+        return left, right, self.tags

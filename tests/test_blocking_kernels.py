@@ -312,6 +312,24 @@ def test_block_pairs(case, cap, window):
     assert (left < right).all()
 
 
+@pytest.mark.parametrize("case", KEY_CASES)
+@pytest.mark.parametrize("cap,window", [(50, 3), (1, 1), (5, 1000)])
+def test_block_pairs_kept_is_the_filtered_naive_list(case, cap, window):
+    rng = np.random.default_rng(11)
+    keys = KEY_CASES[case](rng)
+    comp = rng.integers(0, max(2, len(keys) // 3), len(keys))  # many pairs share a component
+    value = np.where(rng.random(len(keys)) < 0.5, 0, rng.integers(1, 4, len(keys))).astype(np.uint64)
+    left, right, big_keys, big_sizes, total = blocking.block_pairs_kept(keys, cap, window, comp, value)
+    pairs, big = naive.key_block_pairs(keys, cap, window)
+    want = [(a, b) for a, b in pairs
+            if comp[a] != comp[b] and (value[a] == 0 or value[b] == 0 or value[a] == value[b])]
+    assert total == len(pairs)
+    assert list(zip(left.tolist(), right.tolist())) == want
+    assert list(zip(big_keys.tolist(), big_sizes.tolist())) == big
+    with pytest.raises(ValueError, match="one entry per key"):
+        blocking.block_pairs_kept(keys, cap, window, comp[:-1] if len(comp) else np.zeros(1, np.int64), value)
+
+
 @pytest.mark.parametrize("k", [0, 1, 37, 400, 10**9])
 @pytest.mark.parametrize("case", ["small_groups_and_big", "all_equal", "empty"])
 def test_sample_block_pairs(case, k):
@@ -462,3 +480,24 @@ def test_best_per_group(c):
         best_per_group(np.array([3]), np.zeros((1, c)), np.zeros(1), 3)
     with pytest.raises(ValueError):
         best_per_group(np.array([0]), np.zeros((2, c)), np.zeros(1), 3)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pair_set_keeps_each_pair_once_with_its_first_tag(seed):
+    rng = np.random.default_rng(seed)
+    found = blocking.PairSet()
+    first: dict[tuple[int, int], int] = {}
+    for tag in range(5):
+        m = int(rng.integers(0, 400))
+        left, right = rng.integers(0, 40, m), rng.integers(0, 40, m)  # repeats, both orders, self-pairs
+        if tag == 3:
+            left, right = left[:0], right[:0]
+        found.add(left, right, tag)
+        for a, b in zip(left.tolist(), right.tolist()):
+            if a != b:
+                first.setdefault((min(a, b), max(a, b)), tag)
+    left, right, tags = found.pairs()
+    want = sorted(first)
+    assert list(zip(left.tolist(), right.tolist())) == want
+    assert tags.tolist() == [first[p] for p in want]
+    assert left.dtype == right.dtype == np.int64 and tags.dtype == np.uint8
