@@ -710,7 +710,9 @@ def _pairs(left, right, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _strings(codes, offsets) -> tuple[np.ndarray, np.ndarray]:
-    codes = np.ascontiguousarray(codes, dtype=np.uint32)
+    codes = np.ascontiguousarray(codes)
+    if codes.dtype not in (np.uint8, np.uint16, np.uint32):  # (narrow code points: ASCII columns)
+        codes = codes.astype(np.uint32)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     if offsets.ndim != 1 or len(offsets) == 0:
         raise ValueError("offsets must be a 1-d array of n+1 positions")
