@@ -805,11 +805,23 @@ def qgram_jaccard(codes, offsets, left, right, q: int = 2) -> np.ndarray:
     return out
 
 
-def set_overlap(set_offsets, set_hashes, left, right) -> np.ndarray:
+def sort_set_rows(set_offsets, set_hashes) -> np.ndarray:
+    """A copy of ``set_hashes`` with each row sorted: pass it to :func:`set_overlap` with
+    ``rows_sorted=True`` to compare many pair chunks against one sort."""
+    offsets = np.ascontiguousarray(set_offsets, dtype=np.int64)
+    hashes = np.ascontiguousarray(set_hashes, dtype=np.uint64)
+    out = np.empty_like(hashes)
+    if len(offsets) > 1:
+        _sorted_rows(offsets, hashes, out)
+    return out
+
+
+def set_overlap(set_offsets, set_hashes, left, right, rows_sorted: bool = False) -> np.ndarray:
     """Overlap coefficient |A ∩ B| / min(|A|, |B|) of rows of uint64 hashes: float32.
 
     Row i is the set ``set_hashes[set_offsets[i]:set_offsets[i+1]]``; order and duplicates do not
-    matter. 0.0 if either set is empty. Rows are sorted once here, not once per pair.
+    matter. 0.0 if either set is empty. Rows are sorted once here, not once per pair (not at all
+    with ``rows_sorted``, which promises each row is sorted already: :func:`sort_set_rows`).
     """
     hashes, offsets = set_hashes, set_offsets
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
@@ -819,8 +831,11 @@ def set_overlap(set_offsets, set_hashes, left, right) -> np.ndarray:
     if offsets[0] < 0 or offsets[-1] > len(hashes) or (np.diff(offsets) < 0).any():
         raise ValueError("set_offsets must be non-decreasing positions within set_hashes")
     left, right = _pairs(left, right, len(offsets) - 1)
-    srt = np.empty_like(hashes)
-    _sorted_rows(offsets, hashes, srt)
+    if rows_sorted:
+        srt = hashes
+    else:
+        srt = np.empty_like(hashes)
+        _sorted_rows(offsets, hashes, srt)
     out = np.empty(len(left), dtype=np.float32)
     _set_overlap_kernel(offsets, srt, left, right, out)
     return out

@@ -239,6 +239,10 @@ def test_set_overlap_vs_naive():
     want = np.array([naive.cmp_set_overlap(rows[a], rows[b]) for a, b in zip(left, right)])
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
     assert ((want > 0) & (want < 1)).sum() > 500
+    # rows sorted once ahead, then compared chunk after chunk without sorting again
+    srt = compare.sort_set_rows(offsets, hashes)
+    assert all(sorted(rows[i]) == srt[offsets[i]:offsets[i + 1]].tolist() for i in range(len(rows)))
+    np.testing.assert_array_equal(compare.set_overlap(offsets, srt, left, right, rows_sorted=True), got)
 
 
 def test_set_overlap_edges():
