@@ -1028,3 +1028,50 @@ def best_per_group(group, scores, tiebreak, k: int) -> list[int]:
         if items:
             best[g] = min(items, key=lambda i: (*(-int(v) for v in scores[i]), int(tiebreak[i]), i))
     return best
+
+
+# --------------------------------------------------------------------------- placing by relations
+from collections import Counter, defaultdict  # noqa: E402
+
+
+def place_by_relations(assign, empty, linked, specs, kind, lonely=None, check=None):
+    """Reference for ``outputs.infer_from_relations``, record by record in plain Python: each
+    unplaced mention of ``kind`` takes the identity that the related identity's other records
+    (through the same relation) name most often, ties to the smallest id; a lonely mention only
+    counts records whose mention shares its check value."""
+    a, lk = assign.to_pylist(), linked.to_pylist()
+    n = len(a)
+    lonely = [False] * n if lonely is None else [bool(x) and not bool(e) for x, e in zip(lonely, empty)]
+    check = [0] * n if check is None else [int(c) for c in check]
+    state = [1 if e else 2 if lo else 0 for e, lo in zip(empty, lonely)]
+    kinds = {r["kind"] for r in lk}
+    edges = []  # (relation, from identity, row)
+    for spec in specs:
+        kind_of = {m.role: m.kind for m in spec.mentions}
+        for rel in spec.relations:
+            if kind_of.get(rel.to_role) != kind or kind_of.get(rel.from_role) not in kinds:
+                continue
+            by_rec = defaultdict(list)
+            for r in lk:
+                if r["source"] == spec.name and r["role"] == rel.from_role and r["record_id"] is not None:
+                    by_rec[r["record_id"]].append(r["identity_id"])
+            for i, r in enumerate(a):
+                if r["source"] == spec.name and r["role"] == rel.to_role and r["record_id"] is not None:
+                    edges.extend((rel.type, f, i) for f in by_rec.get(r["record_id"], []) if f is not None)
+    votes, votes_by_check = defaultdict(Counter), defaultdict(Counter)
+    for t, f, i in edges:
+        if state[i] == 0:
+            votes[(t, f)][a[i]["identity_id"]] += 1
+            votes_by_check[(t, f, check[i])][a[i]["identity_id"]] += 1
+    best: dict[int, tuple[int, str]] = {}
+    for t, f, i in edges:
+        if state[i] == 0:
+            continue
+        pool = votes.get((t, f)) if state[i] == 1 else votes_by_check.get((t, f, check[i]))
+        for to, c in (pool or {}).items():
+            if i not in best or (-c, to) < (-best[i][0], best[i][1]):
+                best[i] = (c, to)
+    ids = [r["identity_id"] for r in a]
+    for i, (_, to) in best.items():
+        ids[i] = to
+    return ids, len(best)

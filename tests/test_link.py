@@ -284,6 +284,76 @@ def test_concurrent_run_equals_serial(city_run, tmp_path):
         assert (starts["entity: load"] < starts["person: cluster"]) == side_by_side
 
 
+def _same_feature(a, b) -> bool:
+    if hasattr(a, "codes"):  # CodePoints
+        return all(np.array_equal(x, y) for x, y in ((a.codes, b.codes), (a.offsets, b.offsets), (a.valid, b.valid)))
+    if isinstance(a, tuple):
+        return all(np.array_equal(x, y) for x, y in zip(a, b))
+    return np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+
+
+@pytest.mark.parametrize("kind", ["person", "entity", "house"])
+def test_features_built_part_by_part_equal_the_whole_table(city_run, kind):
+    """Mentions read in small parts, each turned into arrays and dropped, give the arrays a
+    Features over the whole table gives (codes, code points, sets, days, LSH bands, counts)."""
+    from weft.linkage.link.features import Features
+    from weft.linkage.link.blocking import verify_strong
+    from weft.linkage.link.run import (_derive, _drop_foreign, count_mentions, feature_requests, iter_mentions,
+                                       load_mentions, prepare)
+
+    _, out, _ = city_run
+    std = out / "standardized"
+    cfg = default_config(kind)
+    table = load_mentions(std, kind)
+    if cfg.verify:  # identifiers that are someone else's are dropped before anything else is read
+        foreign = verify_strong(Features(table), cfg, cfg.cannot_link)
+        assert foreign.any()
+        table = _drop_foreign(table, foreign, cfg.verify_drop)
+    whole = Features(table)
+    _derive(whole, cfg)
+    n = count_mentions(std, kind)
+    assert n == whole.n
+    prep = prepare(lambda cols: iter_mentions(std, kind, None, cols, rows=997), n, cfg)
+    parts = prep.feats
+    assert parts.n == whole.n and parts.table.num_rows == whole.n
+    req = feature_requests(cfg)
+    assert kind == "house" or any(r[0] in ("strings", "sets", "bands") for r in req)
+    for r in sorted(req, key=str):
+        whole.fetch(r)
+        assert _same_feature(whole._cache[r], parts._cache[r]), r
+    for col in {r[1] for r in req if r[0] == "codes"}:
+        assert np.array_equal(whole.counts(col)[1:].sum(), parts.counts(col)[1:].sum()), col
+        # numbering may differ; the partition into equal values may not
+        pairs = set(zip(whole.dense(col).tolist(), parts.dense(col).tolist()))
+        assert len(pairs) == len(set(whole.dense(col).tolist())) == len(set(parts.dense(col).tolist())), col
+        assert all(parts.has(col) == whole.has(col) for col in req if isinstance(col, str))
+    for c in ("source", "record_id", "role", "kind"):
+        assert parts.table.column(c).cast(pa.string()).equals(whole.table.column(c).cast(pa.string()))
+
+
+def test_stacked_features_answer_only_what_was_fetched():
+    from weft.linkage.link.features import Features, Stacker
+
+    t = pa.table({"name": ["a", "b", None], "phone": ["1", None, "1"]})
+    parts = [Features(t.slice(0, 2)), Features(t.slice(2))]
+    for f in parts:
+        f.fetch(("codes", "name"))
+    f = Features.stack(parts)
+    assert np.array_equal(f.codes("name"), Features(t).codes("name"))
+    assert f.has("phone") and not f.has("nothing")
+    with pytest.raises(KeyError, match="phone"):
+        f.codes("phone")
+    assert not f.codes("nothing").any()  # a column no part had reads as null
+    with pytest.raises(ValueError, match="rows"):
+        Stacker(5).finish()
+    st = Stacker(3)
+    a, b = Features(t.slice(0, 2)), Features(t.slice(2))
+    a.fetch(("codes", "name"))
+    st.add(a)
+    with pytest.raises(ValueError, match="different features"):
+        st.add(b)
+
+
 def test_oversized_block_is_capped_and_reported(city_run):
     _, out, _ = city_run
     from weft.linkage.link import link_kind, load_mentions
@@ -414,3 +484,37 @@ def test_relations_match_reference_on_random_assignments(tmp_path):
     chunked = pa.concat_tables([shuffled.slice(0, 1000), shuffled.slice(1000)])
     assert relations(chunked, specs).equals(got)
     assert relations(assign.slice(0, 0), specs).num_rows == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_place_by_relations_matches_reference(seed):
+    from types import SimpleNamespace as NS
+
+    from weft.linkage.link.outputs import infer_from_relations
+
+    rng = np.random.default_rng(seed)
+    specs = [NS(name=s, mentions=[NS(role="resident", kind="person"), NS(role="home", kind="house"),
+                                  NS(role="owner", kind="person")],
+                relations=[NS(type="resides_at", from_role="resident", to_role="home"),
+                           NS(type="owns", from_role="owner", to_role="home")])
+             for s in ("lease", "permit")]
+
+    def mentions(m, kind, roles, ids):
+        rec = [f"R{x}" if x >= 0 else None for x in rng.integers(-2, 40, m)]
+        return pa.table({"source": rng.choice(["lease", "permit", "other"], m).tolist(),
+                         "record_id": rec, "role": rng.choice(roles, m).tolist(), "kind": [kind] * m,
+                         "identity_id": [f"{ids}{x:02d}" for x in rng.integers(0, 12, m)]})
+
+    linked = mentions(300, "person", ["resident", "owner"], "P")
+    assign = mentions(200, "house", ["home"], "H")
+    if seed == 5:  # null identities on the linked side are skipped
+        linked = linked.set_column(4, "identity_id", pa.array([None] * 20 + linked["identity_id"].to_pylist()[20:]))
+    empty = rng.random(200) < 0.3
+    lonely = rng.random(200) < 0.3
+    check = rng.integers(0, 3, 200).astype(np.uint64)
+    got, placed = infer_from_relations(assign, empty, linked, specs, "house", lonely, check)
+    want, want_placed = naive.place_by_relations(assign, empty, linked, specs, "house", lonely, check)
+    assert placed == want_placed and placed > 0
+    assert got.to_pylist() == want
+    got, placed = infer_from_relations(assign, empty, linked, specs, "house")
+    assert (got.to_pylist(), placed) == naive.place_by_relations(assign, empty, linked, specs, "house")

@@ -14,13 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from weft.core import blocking as B
 from weft.core import hashing as H
-from weft.core import minhash as MH
 
-from ..arrow import decode
 from .config import KindConfig, LSHRule, Rule
 from .features import Features, combine_codes
 
@@ -56,12 +52,7 @@ def _rule_entries(feats: Features, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lsh_entries(feats: Features, rule: LSHRule) -> tuple[np.ndarray, np.ndarray]:
-    cols = [feats.column(c).cast(pa.string()) for c in rule.columns]
-    text = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, "", null_handling="skip")
-    cp = decode(text)
-    a, b = MH.permutations(rule.bands * rule.rows, rule.seed)
-    sig = MH.signatures(cp.codes, cp.offsets, cp.valid, rule.q, a, b)
-    keys = MH.band_keys(sig, rule.bands, rule.rows)  # n x bands, 0 for empty rows
+    keys = feats.band_keys(rule)  # n x bands, 0 for empty rows
     rows = np.repeat(np.arange(feats.n, dtype=np.int64), rule.bands)
     keys = keys.reshape(-1)
     keep = keys != 0
@@ -179,34 +170,28 @@ def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: 
     (0 none). Pairs inside one component, or across two components with different cannot-link
     values, are dropped: the first are linked already, the second can never be.
     """
-    lefts, rights, tags, stats = [], [], [], []
+    found, stats = B.PairSet(), []
     for i, rule in enumerate((*cfg.rules, *cfg.lsh)):
         st = RuleStats(rule.name)
         rows, keys = rule_keys(feats, rule)
         st.keyed = int(np.count_nonzero(np.bincount(rows, minlength=feats.n)))
         rows, keys = _collapse(rows, keys, label, keyed)
-        l, r, big_keys, big_sizes = B.block_pairs(keys, cfg.block_cap, cfg.block_window)
-        st.pairs_raw = len(l)
+        # pairs inside one component, or across two with different cannot-link values, are
+        # dropped as they are enumerated: most pairs of a large city's name blocks are one or the other
+        comp = label[rows]
+        l, r, big_keys, big_sizes, st.pairs_raw = B.block_pairs_kept(keys, cfg.block_cap, cfg.block_window,
+                                                                    comp, comp_key[comp])
         if len(big_keys):
             order = np.argsort(-big_sizes)
             for k in order[:20]:
                 ex = rows[np.flatnonzero(keys == big_keys[k])[0]]
                 st.oversized.append({"size": int(big_sizes[k]), "example": _record_of(feats, int(ex))})
             st.oversized += [{"size": int(s)} for s in big_sizes[order[20:]]]
-        l, r = rows[l], rows[r]
-        cl, cr = label[l], label[r]
-        kl, kr = comp_key[cl], comp_key[cr]
-        keep = (cl != cr) & ((kl == 0) | (kr == 0) | (kl == kr))
-        l, r = l[keep], r[keep]
         st.pairs = len(l)
-        lefts.append(l)
-        rights.append(r)
-        tags.append(np.full(len(l), i, np.uint8))
+        found.add(rows[l], rows[r], i)  # (each rule's pairs merged in and freed: 9 bytes a pair kept)
+        del l, r, rows, keys, comp
         stats.append(st)
-    if not lefts:
-        e = np.empty(0, np.int64)
-        return e, e, np.empty(0, np.uint8), stats
-    left, right, tag = dedup(np.concatenate(lefts), np.concatenate(rights), np.concatenate(tags))
+    left, right, tag = found.pairs()
     return left, right, tag, stats
 
 

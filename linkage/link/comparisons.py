@@ -33,7 +33,7 @@ from weft.core import compare as K
 
 from .features import Features
 
-__all__ = ["METHODS", "Comparison", "compute_levels", "levels_of"]
+__all__ = ["METHODS", "Comparison", "compute_levels", "levels_of", "reads"]
 
 _JW_CLOSE = 0.92
 _JW_SIMILAR = 0.80
@@ -76,6 +76,30 @@ class Comparison:
         return feats.has(self.columns[0])
 
 
+def reads(c: Comparison) -> set[tuple]:
+    """The ``Features`` requests (see ``Features.fetch``) the comparison's method reads."""
+    cols = c.columns
+    if c.method == "person_name":
+        key, pinyin, alt, former = (list(cols) + [None] * 4)[:4]
+        out = {("codes", key), ("strings", key)}
+        if pinyin:
+            out |= {("codes", pinyin), ("sets", (pinyin, alt) if alt else (pinyin,))}
+        if former:
+            out.add(("codes", former))
+        return out
+    return {
+        "company_name": {("codes", cols[0]), ("strings", cols[0])},
+        "text": {("codes", cols[0]), ("strings", cols[0])},
+        "identifier": {("codes", cols[0]), ("strings", cols[0])},
+        "exact": {("ints", cols[0])},
+        "id_number": {("strings", cols[0])},
+        "phone": {("strings", cols[0])},
+        "date": {("days", cols[0])},
+        "address": {("codes", col) for col in cols},
+        "number": {("numbers", cols[0])},
+    }[c.method]
+
+
 def levels_of(c: Comparison) -> int:
     return len(METHODS[c.method])
 
@@ -107,9 +131,9 @@ def _person_name(feats: Features, cols, left, right) -> np.ndarray:
         jw = _jw_levels(feats, key, lo, ro)
         sub[jw == 1] = 2
         if pinyin and feats.has(pinyin):
-            set_cols = (pinyin, alt) if alt and feats.has(alt) else (pinyin,)
+            set_cols = (pinyin, alt) if alt else (pinyin,)  # (an all-null alt adds nothing)
             offs, members = feats.sets(*set_cols)
-            overlap = K.set_overlap(offs, members, lo, ro)
+            overlap = K.set_overlap(offs, members, lo, ro, rows_sorted=True)
             sub[(overlap > 0) & (sub < 3)] = 3
         sub[jw == 2] = 4
         if former and feats.has(former):

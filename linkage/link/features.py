@@ -10,6 +10,12 @@ number = mention index). ``Features`` turns its columns into what kernels take, 
 - ``days(col)``: int32 days since 1970-01-01 and a validity mask.
 - ``sets(cols)``: CSR of uint64 value hashes per row, the union of several string / list<string>
   columns (a name's pinyin readings).
+- ``band_keys(rule)``: a MinHash LSH rule's band keys per row.
+
+A run over many files builds these arrays part by part (``fetch``) and joins them with
+``Features.stack``: the mentions' strings are read, turned into the arrays the kernels take, and
+dropped, so a kind's Arrow table never exists whole. Stacked features answer only what was fetched
+(asking for anything else is an error naming it), and keep only the table columns asked for.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from weft.core import compare as K
 from weft.core import hashing as H
+from weft.core import minhash as MH
 
 from ..arrow import CodePoints, decode, hash_strings
 
@@ -49,18 +57,46 @@ def _as_string(a: pa.Array) -> pa.Array:
 
 
 class Features:
-    def __init__(self, table: pa.Table):
+    def __init__(self, table: pa.Table, present: frozenset | None = None):
         self.table = table
         self.n = table.num_rows
         self._cache: dict = {}
+        # stacked: the columns that held a value in some part (most are no longer in the table)
+        self._present = present
 
     def has(self, col: str) -> bool:
-        return col in self.table.column_names and self.table.column(col).null_count < self.n
+        if col in self.table.column_names:
+            return self.table.column(col).null_count < self.n
+        return self._present is not None and col in self._present
 
     def column(self, col: str) -> pa.Array:
         if col not in self.table.column_names:
+            if self._present is not None and col in self._present:
+                raise KeyError(f"column {col!r} was not kept when these features were stacked: ask for what "
+                               "reads it when the mentions are loaded (linkage.link.run.feature_requests)")
             return pa.nulls(self.n, pa.string())
         return _contiguous(self.table.column(col))
+
+    # ------------------------------------------------------------------ parts
+    def fetch(self, request: tuple) -> None:
+        """Compute one request: ("codes" | "strings" | "days" | "numbers" | "ints", column),
+        ("sets", columns) or ("bands", LSH rule)."""
+        what, arg = request
+        if what == "sets":
+            self.sets(*arg)
+        elif what == "bands":
+            self.band_keys(arg)
+        else:
+            {"codes": self.codes, "strings": self.strings, "days": self.days, "numbers": self.numbers,
+             "ints": self.small_ints}[what](arg)
+
+    @classmethod
+    def stack(cls, parts: list[Features], keep: tuple[str, ...] = (), encode: tuple[str, ...] = ()) -> Features:
+        """One Features over ``parts`` (consecutive row ranges): see :class:`Stacker`."""
+        st = Stacker(sum(p.n for p in parts), keep, encode)
+        for p in parts:
+            st.add(p)
+        return st.finish()
 
     # ------------------------------------------------------------------ codes
     def codes(self, col: str) -> np.ndarray:
@@ -73,6 +109,11 @@ class Features:
     def dense(self, col: str) -> np.ndarray:
         """int64 dictionary codes 1..k (0 = null), for counting and indexing."""
         key = ("dense", col)
+        if key not in self._cache and col not in self.table.column_names and ("codes", col) in self._cache:
+            # stacked: number the distinct hashes (equal strings, equal hashes)
+            codes = self._cache[("codes", col)]
+            uniq, inv = np.unique(codes, return_inverse=True)
+            self._cache[key] = inv.astype(np.int64) + (0 if len(uniq) and uniq[0] == 0 else 1)
         if key not in self._cache:
             idx = pc.dictionary_encode(_as_string(self.column(col))).indices
             self._cache[key] = idx.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
@@ -92,7 +133,11 @@ class Features:
             a = self.column(col)
             if not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
                 a = pc.cast(a, pa.string())
-            self._cache[key] = decode(a)
+            cp = decode(a)
+            top = int(cp.codes.max()) if len(cp.codes) else 0
+            if top < 65536:  # ID numbers, phones: a quarter or half the memory
+                cp = CodePoints(cp.codes.astype(np.uint8 if top < 256 else np.uint16), cp.offsets, cp.valid)
+            self._cache[key] = cp
         return self._cache[key]
 
     # ------------------------------------------------------------------ dates, numbers
@@ -127,12 +172,14 @@ class Features:
             if pa.types.is_string(a.type) or pa.types.is_null(a.type):
                 self._cache[key] = self.codes(col)
             else:
-                self._cache[key] = a.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+                v = a.fill_null(0).to_numpy(zero_copy_only=False)
+                self._cache[key] = v if v.dtype.kind in "iu" else v.astype(np.int64)
         return self._cache[key]
 
     # ------------------------------------------------------------------ sets
     def sets(self, *cols: str) -> tuple[np.ndarray, np.ndarray]:
-        """CSR (offsets int64, members uint64) of the codes of every value in ``cols`` per row.
+        """CSR (offsets int64, members uint64, each row sorted) of the codes of every value in
+        ``cols`` per row.
 
         List columns contribute each element; codes come from one dictionary over all of them.
         """
@@ -157,7 +204,20 @@ class Features:
             row, codes = row[order], codes[order]
             offsets = np.zeros(self.n + 1, np.int64)
             np.cumsum(np.bincount(row, minlength=self.n), out=offsets[1:])
-            self._cache[key] = (offsets, codes)
+            # each row sorted once, here, so comparing a chunk of pairs never sorts them again
+            self._cache[key] = (offsets, K.sort_set_rows(offsets, codes))
+        return self._cache[key]
+
+    def band_keys(self, rule) -> np.ndarray:
+        """uint64[n, bands] MinHash LSH band keys of ``rule``'s columns joined (0 for empty rows)."""
+        key = ("bands", rule)
+        if key not in self._cache:
+            cols = [self.column(c).cast(pa.string()) for c in rule.columns]
+            text = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, "", null_handling="skip")
+            cp = decode(text)
+            a, b = MH.permutations(rule.bands * rule.rows, rule.seed)
+            sig = MH.signatures(cp.codes, cp.offsets, cp.valid, rule.q, a, b)
+            self._cache[key] = MH.band_keys(sig, rule.bands, rule.rows)
         return self._cache[key]
 
     def coalesce(self, name: str, *cols: str) -> str:
@@ -171,3 +231,119 @@ class Features:
                 value = pa.nulls(self.n, pa.string())
             self.table = self.table.append_column(name, value)
         return name
+
+
+_FIXED = ("codes", "ints", "numbers", "bands")  # one row, one slot: written in place
+
+
+class Stacker:
+    """Joins the Features of consecutive parts (``add``, in row order) into one (``finish``),
+    holding every array all parts computed and the table columns ``keep`` (those in ``encode``
+    dictionary-encoded). Fixed-width arrays go straight into arrays of all ``n`` rows, so a part's
+    copy is freed at once and the next part reuses its memory; variable-width ones (strings, sets)
+    are joined at the end."""
+
+    def __init__(self, n: int, keep: tuple[str, ...] = (), encode: tuple[str, ...] = ()):
+        self.n, self.keep, self.encode = n, keep, encode
+        self.at = 0
+        self.fixed: dict = {}
+        self.pieces: dict = {}
+        self.columns: dict[str, list] = {c: [] for c in keep}
+        self.present: set[str] = set()
+        self.keys: set | None = None
+
+    def add(self, p: Features) -> None:
+        if self.at + p.n > self.n:
+            raise ValueError(f"parts hold more than the {self.n} rows announced")
+        keys = {k for k in p._cache if k[0] not in ("dense", "counts")}
+        if self.keys is None:
+            self.keys = keys
+        elif keys != self.keys:
+            raise ValueError(f"parts computed different features: {sorted(map(str, keys ^ self.keys))}")
+        for key in keys:
+            a = p._cache.pop(key)
+            if key[0] in _FIXED:
+                if key not in self.fixed:
+                    self.fixed[key] = np.empty((self.n, *a.shape[1:]), a.dtype)
+                elif a.dtype != self.fixed[key].dtype:  # (a part whose column is null, or of another type)
+                    self.fixed[key] = self.fixed[key].astype(np.result_type(self.fixed[key].dtype, a.dtype))
+                self.fixed[key][self.at:self.at + p.n] = a
+            else:
+                self.pieces.setdefault(key, []).append(a)
+        self.present |= p._present if p._present is not None else {c for c in p.table.column_names if p.has(c)}
+        for c in self.keep:
+            self.columns[c].append((p.n, p.table.column(c) if c in p.table.column_names else None))
+        self.at += p.n
+
+    def finish(self) -> Features:
+        if self.at != self.n:
+            raise ValueError(f"parts held {self.at} rows, not the {self.n} announced")
+        columns = {}
+        for c, chunks in self.columns.items():
+            types = [col.type for _, col in chunks if col is not None]
+            if not types:
+                continue  # no part had it
+            typ = next((t for t in types if not pa.types.is_null(t)), types[0])
+            col = pa.chunked_array([_contiguous(col).cast(typ) if col is not None else pa.nulls(m, typ)
+                                    for m, col in chunks], typ)
+            if c in self.encode:
+                col = pc.dictionary_encode(col)
+                if len(col.chunk(0).dictionary) < 2**15 if col.num_chunks else False:  # (2 bytes a row, not 4)
+                    col = col.cast(pa.dictionary(pa.int16(), col.type.value_type))
+            columns[c] = col.combine_chunks() if col.num_chunks else pa.array([], col.type)
+        self.columns = {}
+        table = pa.table(columns) if columns else pa.table({"_": pa.nulls(self.n)}).drop_columns(["_"])
+        out = Features(table, frozenset(self.present))
+        out.n = self.n
+        out._cache.update(self.fixed)
+        for key in list(self.pieces):
+            out._cache[key] = _join(key[0], self.pieces.pop(key))
+        self.fixed = {}
+        return out
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    """np.concatenate that frees each piece once copied (the list is emptied): the join holds
+    the result and one piece, not the result and every piece."""
+    dtype = np.result_type(*arrays) if arrays else np.uint8
+    out = np.empty(sum(len(a) for a in arrays), dtype)
+    pos = 0
+    arrays.reverse()
+    while arrays:
+        a = arrays.pop()
+        out[pos:pos + len(a)] = a
+        pos += len(a)
+    return out
+
+
+def _shifted(offsets: list[np.ndarray]) -> np.ndarray:
+    """CSR offsets of consecutive parts as one array (the list is emptied)."""
+    out = np.empty(sum(len(o) - 1 for o in offsets) + 1, np.int64)
+    pos, base = 0, 0
+    offsets.reverse()
+    while offsets:
+        o = offsets.pop()
+        m = len(o) - 1
+        out[pos:pos + m] = o[:-1] + base
+        pos += m
+        base += int(o[-1])
+    out[pos] = base
+    return out
+
+
+def _join(what: str, pieces: list):
+    """One array from the parts' pieces of one feature, freeing the pieces as it goes."""
+    if what == "strings":
+        codes, offsets, valid = ([p.codes for p in pieces], [p.offsets for p in pieces],
+                                 [p.valid for p in pieces])
+        pieces.clear()
+        return CodePoints(_concat(codes), _shifted(offsets), _concat(valid))
+    if what == "days":
+        days, valid = [p[0] for p in pieces], [p[1] for p in pieces]
+        pieces.clear()
+        return _concat(days), _concat(valid)
+    if what == "sets":
+        offsets, members = [p[0] for p in pieces], [p[1] for p in pieces]
+        pieces.clear()
+        return _shifted(offsets), _concat(members)
+    return _concat(pieces)

@@ -24,7 +24,8 @@ from weft.core.select import best_per_group
 from ..arrow import hash_strings
 from ..specs import SourceSpec
 
-__all__ = ["CRITERIA", "GOLDEN", "golden_columns", "golden_records", "relations"]
+__all__ = ["CRITERIA", "GOLDEN", "golden_columns", "golden_records", "golden_records_read", "infer_from_relations",
+           "relations"]
 
 CRITERIA = ("trust", "frequency", "recency")
 
@@ -162,7 +163,9 @@ def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table |
     records name *among those whose mentions share their check value*: the insured person's other
     social-insurance records say which of the same-named companies employs them.
 
-    Returns the new identity column and how many mentions were placed.
+    Returns the new identity column and how many mentions were placed. Integer codes throughout,
+    as in :func:`relations`: record ids, identities and relations are numbered once, then joined
+    and counted as int64 columns.
     """
     ids = assign.column("identity_id")
     ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
@@ -173,51 +176,96 @@ def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table |
     state = np.where(empty, 1, np.where(lonely, 2, 0)).astype(np.int8)
     check = np.zeros(n, np.uint64) if check is None else check
     linked_kinds = set(linked.column("kind").unique().to_pylist())
-    base = pa.table({"record_id": assign.column("record_id"), "to_id": ids, "row": pa.array(np.arange(n)),
-                     "state": pa.array(state), "check": pa.array(check)})
-    edges = []
+    # (source, role) as integer codes once: comparing strings per relation took minutes at 10M
+    a_src, a_role = _Codes(assign.column("source")), _Codes(assign.column("role"))
+    l_src, l_role = _Codes(linked.column("source")), _Codes(linked.column("role"))
+    rel_types: list[str] = []
+    parts = []  # per relation: (relation code, rows of linked, rows of assign) of each joined record
     for spec in specs:
         kind_of = {m.role: m.kind for m in spec.mentions}
         for rel in spec.relations:
             if kind_of.get(rel.to_role) != kind or kind_of.get(rel.from_role) not in linked_kinds:
                 continue
-            src = linked.filter(pc.and_(pc.equal(linked.column("source"), spec.name),
-                                        pc.equal(linked.column("role"), rel.from_role)))
-            dst_mask = pc.and_(pc.equal(assign.column("source"), spec.name), pc.equal(assign.column("role"), rel.to_role))
-            j = src.select(["record_id", "identity_id"]).rename_columns(["record_id", "from_id"]) \
-                .join(base.filter(dst_mask), "record_id", join_type="inner")
-            if j.num_rows:
-                edges.append(j.append_column("relation", pa.array([rel.type] * j.num_rows)))
-    if not edges:
+            src = np.flatnonzero(l_src.eq(spec.name) & l_role.eq(rel.from_role))
+            dst = np.flatnonzero(a_src.eq(spec.name) & a_role.eq(rel.to_role))
+            if not len(src) or not len(dst):
+                continue
+            recs = pa.chunked_array([_flat(linked.column("record_id").take(pa.array(src))),
+                                     _flat(assign.column("record_id").take(pa.array(dst)))])
+            code = pc.dictionary_encode(recs).combine_chunks().indices
+            code = code.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            ca, cb = code[:len(src)], code[len(src):]
+            va, vb = np.flatnonzero(ca >= 0), np.flatnonzero(cb >= 0)
+            ia, ib = _join_on(ca[va], cb[vb])
+            if not len(ia):
+                continue
+            if rel.type not in rel_types:
+                rel_types.append(rel.type)
+            parts.append((rel_types.index(rel.type), src[va[ia]], dst[vb[ib]]))
+    if not parts:
         return ids, 0
-    e = pa.concat_tables(edges).select(["relation", "from_id", "to_id", "row", "state", "check"])
-    known = e.filter(pc.equal(e.column("state"), 0))
-    if known.num_rows == 0:
+    relc = np.concatenate([np.full(len(a), r, np.int64) for r, a, _ in parts])
+    frm_rows = np.concatenate([a for _, a, _ in parts])
+    row = np.concatenate([b for _, _, b in parts])
+    frm = pc.dictionary_encode(_flat(linked.column("identity_id").take(pa.array(frm_rows)))).indices
+    frm = frm.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    to, to_names = _ranked_codes(ids)  # rank = string order: ties go to the smallest id
+    to = to[row]
+    st = state[row]
+    known = (st == 0) & (frm >= 0)
+    if not known.any():
         return ids, 0
-    placed = []
-    blank = e.filter(pc.equal(e.column("state"), 1))
-    if blank.num_rows:
-        votes = known.group_by(["relation", "from_id", "to_id"]).aggregate([("row", "count")])
-        cand = blank.select(["relation", "from_id", "row"]).join(votes, ["relation", "from_id"], join_type="inner")
-        placed.append(cand)
-    alone = e.filter(pc.equal(e.column("state"), 2))
-    if alone.num_rows:
-        votes = known.group_by(["relation", "from_id", "check", "to_id"]).aggregate([("row", "count")])
-        cand = alone.select(["relation", "from_id", "check", "row"]).join(
-            votes, ["relation", "from_id", "check"], join_type="inner").drop_columns(["check"])
-        placed.append(cand)
-    cand = pa.concat_tables([c.select(["row", "to_id", "row_count"]) for c in placed])
-    if cand.num_rows == 0:
+    nf = int(frm.max()) + 2
+    head = relc * nf + frm + 1  # (relation, from identity) as one int64
+    cands = []
+    chk = np.unique(check[row], return_inverse=True)[1].reshape(-1)
+    for want, key in ((1, head), (2, head * (int(chk.max()) + 1) + chk)):  # (exact: no hashing)
+        ask = np.flatnonzero((st == want) & (frm >= 0))
+        if not len(ask):
+            continue
+        # votes: known edges per (key, target)
+        kk, kt = key[known], to[known]
+        o = np.lexsort((kt, kk))
+        kk, kt = kk[o], kt[o]
+        new = np.ones(len(o), bool)
+        new[1:] = (kk[1:] != kk[:-1]) | (kt[1:] != kt[:-1])
+        starts = np.flatnonzero(new)
+        vk, vt, vc = kk[starts], kt[starts], np.diff(np.append(starts, len(o)))
+        ia, iv = _join_on(key[ask], vk)
+        cands.append((row[ask[ia]], vt[iv], vc[iv]))
+    if not cands:
+        return ids, 0
+    r, t, c = (np.concatenate(x) for x in zip(*cands))
+    if not len(r):
         return ids, 0
     # per mention, the target most records name (ties: the smallest id, for determinism)
-    cand = cand.sort_by([("row", "ascending"), ("row_count", "descending"), ("to_id", "ascending")])
-    r = cand.column("row").to_numpy()
+    o = np.lexsort((t, -c, r))
+    r, t = r[o], t[o]
     first = np.ones(len(r), bool)
     first[1:] = r[1:] != r[:-1]
     mask = np.zeros(n, bool)
     mask[r[first]] = True
-    new = pc.replace_with_mask(ids, pa.array(mask), cand.column("to_id").filter(pa.array(first)).combine_chunks())
-    return new, int(first.sum())
+    # replace_with_mask takes the replacements in row order
+    pick = np.empty(n, np.int64)
+    pick[r[first]] = t[first]
+    new_ids = pc.replace_with_mask(ids, pa.array(mask), to_names.take(pa.array(pick[mask])))
+    return new_ids, int(first.sum())
+
+
+class _Codes:
+    """A column of few distinct strings as int codes, for equality masks."""
+
+    def __init__(self, col):
+        enc = pc.dictionary_encode(_flat(col))
+        self.codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        self.index = {v: i for i, v in enumerate(enc.dictionary.to_pylist())}
+
+    def eq(self, value) -> np.ndarray:
+        return self.codes == self.index.get(value, -2)
+
+
+def _flat(a):
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
 def _recency(table: pa.Table) -> pa.Array:
@@ -243,6 +291,19 @@ def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, i
                    survivorship: tuple[str, ...] = CRITERIA) -> pa.Table:
     """One row per identity (in id order): ``identity_id``, ``mentions``, ``sources`` and each
     attribute's survivor. Ties after the criteria go to the value seen first."""
+    def read(cols, dates=False):
+        keep = [c for c, t in zip(table.column_names, table.schema.types)
+                if c in cols or (dates and pa.types.is_date32(t))]
+        return table.select(keep)
+
+    return golden_records_read(read, ids, kind, trust, survivorship)
+
+
+def golden_records_read(read, ids: pa.Array, kind: str, trust: dict[str, int],
+                        survivorship: tuple[str, ...] = CRITERIA) -> pa.Table:
+    """:func:`golden_records` over ``read(columns, dates=False)``, which returns the mentions'
+    ``columns`` (and, with ``dates``, every date column) as a table: one attribute's columns are
+    held at a time, not the whole table."""
     bad = [c for c in survivorship if c not in CRITERIA]
     if bad:
         raise ValueError(f"unknown survivorship criteria {bad} (known: {', '.join(CRITERIA)})")
@@ -254,12 +315,15 @@ def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, i
     ident = rank[enc.indices.to_numpy(zero_copy_only=False)] if len(ids) else np.zeros(0, np.int64)
     k = len(enc.dictionary)
     id_sorted = enc.dictionary.take(pc.sort_indices(enc.dictionary))
-    src = pc.dictionary_encode(table.column("source").combine_chunks())
-    src_codes = src.indices.to_numpy(zero_copy_only=False).astype(np.int64) if table.num_rows else np.zeros(0, np.int64)
-    tr = np.array([trust.get(x, 1) for x in src.dictionary.to_pylist()], np.int64)[src_codes] if table.num_rows \
+    n = len(ids)
+    base = read({"source"}, dates="recency" in survivorship)
+    src = pc.dictionary_encode(base.column("source").combine_chunks())
+    src_codes = src.indices.to_numpy(zero_copy_only=False).astype(np.int64) if n else np.zeros(0, np.int64)
+    tr = np.array([trust.get(x, 1) for x in src.dictionary.to_pylist()], np.int64)[src_codes] if n \
         else np.zeros(0, np.int64)
-    rec = _recency(table).cast(pa.int32()).fill_null(np.iinfo(np.int32).min).to_numpy(zero_copy_only=False) \
-        if table.num_rows else np.zeros(0, np.int32)
+    rec = _recency(base).cast(pa.int32()).fill_null(np.iinfo(np.int32).min).to_numpy(zero_copy_only=False) \
+        if n else np.zeros(0, np.int32)
+    del base
     # each identity's sources: the (identity, source) cells present, in that order
     m = len(src.dictionary)
     present = np.zeros(k * m, bool)
@@ -272,10 +336,12 @@ def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, i
            "sources": pa.ListArray.from_arrays(pa.array(src_off.astype(np.int32)), src_names)}
     crit = {"trust": None, "frequency": None, "recency": None}
     for attr, col in GOLDEN.get(kind, {}).items():
-        values = _coalesce(table, col if isinstance(col, tuple) else (col,))
+        cols = col if isinstance(col, tuple) else (col,)
+        values = _coalesce(read(set(cols)), cols)
         if values is None:
             continue
-        h = hash_strings(values.cast(pa.string()))
+        text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+        h = hash_strings(values if text else values.cast(pa.string()))
         rows = np.flatnonzero(h != 0)
         if len(rows) == 0:
             out[attr] = pa.nulls(k, values.type)
@@ -293,5 +359,6 @@ def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, i
             else np.zeros((len(heads), 0), np.int64)
         best = best_per_group(ident[first_row], scores, first_row, k)
         pick = np.where(best >= 0, first_row[np.maximum(best, 0)], -1)
-        out[attr] = values.take(pa.array(pick, mask=pick < 0))
+        picked = values.take(pa.array(pick, mask=pick < 0))
+        out[attr] = picked.cast(pa.string()) if pa.types.is_large_string(picked.type) else picked
     return pa.table(out)

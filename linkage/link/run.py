@@ -20,9 +20,10 @@ Output (``OUT/``):
 from __future__ import annotations
 
 import json
+import os
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,13 +38,14 @@ from ..arrow import hash_strings
 from ..specs import KINDS, SourceSpec
 from .blocking import candidate_pairs, strong_edges, training_pairs, verify_strong
 from .cluster import cluster, component_keys, diagnostics
-from .comparisons import compute_levels
+from .comparisons import compute_levels, reads
 from .config import KindConfig, default_config
-from .features import Features
+from .features import Features, Stacker
 from .model import Model, estimate_u, train
-from .outputs import golden_columns, golden_records, infer_from_relations, relations
+from .outputs import golden_columns, golden_records_read, infer_from_relations, relations
 
-__all__ = ["KindResult", "LinkResult", "Stages", "link", "link_kind", "load_mentions"]
+__all__ = ["KindResult", "LinkResult", "Prepared", "Stages", "iter_mentions", "link", "link_kind", "link_prepared",
+           "count_mentions", "load_mentions", "prepare"]
 
 _KEY = ["source", "record_id", "role", "kind"]
 _PREFIX = {"person": "P", "entity": "E", "house": "H"}
@@ -82,11 +84,10 @@ class Stages:
         return out
 
 
-def needed_columns(cfg: KindConfig) -> set[str]:
-    """The standardized columns a link of ``cfg`` reads (keys, rules, comparisons, golden records)."""
+def link_columns(cfg: KindConfig) -> set[str]:
+    """The standardized columns linking ``cfg``'s kind reads (keys, rules, comparisons)."""
     cols = set(_KEY) | set(cfg.strong) | set(cfg.verify_drop)
-    cols |= golden_columns(cfg.kind)
-    cols.update(c for c in (cfg.cannot_link, cfg.cannot_link_q) if c)
+    cols.update(c for c in (cfg.cannot_link, cfg.cannot_link_q, cfg.place_alone_by) if c)
     for r in (*cfg.rules, *cfg.deterministic):
         cols.update(r.columns)
         for alt in r.alternates:
@@ -102,31 +103,80 @@ def needed_columns(cfg: KindConfig) -> set[str]:
     return cols
 
 
+def needed_columns(cfg: KindConfig) -> set[str]:
+    """The standardized columns a link of ``cfg`` reads (linking, then golden records)."""
+    return link_columns(cfg) | golden_columns(cfg.kind)
+
+
+def feature_requests(cfg: KindConfig) -> set[tuple]:
+    """What linking ``cfg``'s kind reads from ``Features``: computed part by part as the mentions
+    are loaded (``Features.fetch``), the strings dropped."""
+    req = {("codes", c) for c in cfg.strong}
+    if cfg.cannot_link:
+        req.add(("codes", cfg.cannot_link))
+    for r in (*cfg.rules, *cfg.deterministic):
+        for cols in (r.columns, *r.alternates):
+            req |= {("codes", c) for c in cols}
+    req |= {("bands", r) for r in cfg.lsh}
+    for c in cfg.comparisons:
+        req |= reads(c)
+        if c.tf:
+            req.add(("codes", c.tf))
+    return req
+
+
+def _verify_requests(cfg: KindConfig) -> set[tuple]:
+    name_c, date_c = cfg.verify
+    req = {("codes", cfg.cannot_link), ("codes", name_c.columns[0]), ("days", "birth_date"),
+           ("days", "id_birth_date")}
+    return req | reads(name_c) | reads(date_c)
+
+
+def _request_columns(req: set[tuple]) -> set[str]:
+    cols = set()
+    for what, arg in req:
+        if what == "sets":
+            cols.update(c for c in arg if c)
+        elif what == "bands":
+            cols.update(arg.columns)
+        else:
+            cols.add(arg)
+    return cols
+
+
 _FEW_VALUES = ("source", "role", "kind")
 
 
-def load_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
-                  columns: set[str] | None = None) -> pa.Table:
-    """Every standardized mention of ``kind`` under ``std_dir/<kind>/``, one table (columns missing
-    in a source are null). ``columns`` limits what is read; date columns always come along (they
-    date a record for the golden records' recency)."""
+def _files(std_dir: Path, kind: str, sources: list[str] | None) -> list[Path]:
     files = sorted((std_dir / kind).glob("*.parquet"))
-    if sources is not None:
-        files = [f for f in files if f.stem in sources]
+    return files if sources is None else [f for f in files if f.stem in sources]
 
-    def read(f):
-        schema = pq.read_schema(f)
-        keep = [c for c, t in zip(schema.names, schema.types)
-                if columns is None or c in columns or pa.types.is_date32(t)]
-        # one value per file or a handful: Arrow decodes them as a dictionary in milliseconds, as
-        # plain strings in a third of a second per million rows
-        few = [c for c in _FEW_VALUES if c in keep]
-        t = pq.read_table(f, columns=keep, read_dictionary=few)
-        for c in few:
-            t = t.set_column(t.column_names.index(c), c, t.column(c).cast(pa.string()))
-        return t
 
-    tables = [read(f) for f in files]
+def _reader(f: Path, columns: set[str] | None, dates: bool = True) -> tuple[pq.ParquetFile, list[str], list[str]]:
+    schema = pq.read_schema(f)
+    keep = [c for c, t in zip(schema.names, schema.types)
+            if columns is None or c in columns or (dates and pa.types.is_date32(t))]
+    # one value per file or a handful: Arrow decodes them as a dictionary in milliseconds, as
+    # plain strings in a third of a second per million rows
+    few = [c for c in _FEW_VALUES if c in keep]
+    return pq.ParquetFile(f, read_dictionary=few), keep, few
+
+
+def _plain(t: pa.Table, few: list[str]) -> pa.Table:
+    for c in few:
+        t = t.set_column(t.column_names.index(c), c, t.column(c).cast(pa.string()))
+    return t
+
+
+def load_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
+                  columns: set[str] | None = None, dates: bool = True) -> pa.Table:
+    """Every standardized mention of ``kind`` under ``std_dir/<kind>/``, one table (columns missing
+    in a source are null). ``columns`` limits what is read; date columns come along unless
+    ``dates`` is False (they date a record for the golden records' recency)."""
+    tables = []
+    for f in _files(std_dir, kind, sources):
+        pf, keep, few = _reader(f, columns, dates)
+        tables.append(_plain(pf.read(columns=keep), few))
     tables = [t for t in tables if t.num_rows]
     if not tables:
         return pa.table({k: pa.array([], pa.string()) for k in _KEY})
@@ -134,11 +184,33 @@ def load_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
     del tables
     # one contiguous array per column, each column's chunks freed as soon as it is copied: at most
     # one column is held twice (Table.combine_chunks holds the whole table twice)
-    schema, columns = chunked.schema, []
+    names, columns = chunked.column_names, []
     while chunked.num_columns:
-        columns.append(chunked.column(0).combine_chunks())
+        col = chunked.column(0)
+        try:
+            columns.append(col.combine_chunks())
+        except pa.ArrowInvalid:  # over 2 GiB of text (a 10M city's addresses): 64-bit offsets
+            columns.append(col.cast(pa.large_string()).combine_chunks())
         chunked = chunked.remove_column(0)
-    return pa.Table.from_arrays(columns, schema=schema)
+    return pa.Table.from_arrays(columns, names=names)
+
+
+def count_mentions(std_dir: Path, kind: str, sources: list[str] | None = None) -> int:
+    """How many mentions :func:`load_mentions` would return (from the files' footers)."""
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in _files(std_dir, kind, sources))
+
+
+_PART_ROWS = 1 << 20  # mentions turned into features at a time: strings are held a part at a time
+
+
+def iter_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
+                  columns: set[str] | None = None, rows: int = _PART_ROWS):
+    """The rows of :func:`load_mentions` as consecutive tables of at most ``rows`` rows."""
+    for f in _files(std_dir, kind, sources):
+        pf, keep, few = _reader(f, columns)
+        for batch in pf.iter_batches(batch_size=rows, columns=keep):
+            if batch.num_rows:
+                yield _plain(pa.Table.from_batches([batch]), few)
 
 
 @dataclass
@@ -186,36 +258,125 @@ def _usable(feats: Features, cfg: KindConfig) -> KindConfig:
 def _describe(feats: Features):
     t = feats.table
     name_col = "name" if "name" in t.column_names else ("address" if "address" in t.column_names else None)
+    # stacked features keep no names, but the comparators' code points spell them
+    cached = next((c for c in ("name_key", "company_key", "name", "address") if ("strings", c) in feats._cache), None)
 
     def describe(label: int) -> dict:
         d = {"example": f"{t.column('source')[label].as_py()}:{t.column('record_id')[label].as_py()}"}
         if name_col:
             d[name_col] = t.column(name_col)[label].as_py()
+        elif cached:
+            d[cached] = feats.strings(cached).row(label)
         return d
 
     return describe
+
+
+_ENCODE = ("source", "role", "kind")  # kept per mention as dictionary codes, not strings
+
+
+def _thin(f: Features, keep: list[str]) -> Features:
+    """Drop a part's table once its arrays are computed, but for ``keep``; remember what it had."""
+    f._present = frozenset(c for c in f.table.column_names if f.has(c))
+    f.table = f.table.select([c for c in keep if c in f.table.column_names])
+    return f
+
+
+def _drop_foreign(t: pa.Table, foreign: np.ndarray, cols) -> pa.Table:
+    mask = pa.array(foreign)
+    for c in cols:
+        if c in t.column_names:
+            col = t.column(c)
+            t = t.set_column(t.column_names.index(c), c, pc.if_else(mask, pa.scalar(None, col.type), col))
+    return t
+
+
+@dataclass
+class Prepared:
+    """A kind's mentions made ready to link: ``feats`` (stacked; its table holds the key columns),
+    ``empty`` (mentions with nothing to compare), ``check`` (their place-alone hashes, or None)."""
+
+    feats: Features
+    empty: np.ndarray
+    check: np.ndarray | None
+    report: dict
+
+
+def prepare(parts: Callable[[set[str]], Iterable[pa.Table]], rows: int, cfg: KindConfig,
+            stages: Stages | None = None) -> Prepared | None:
+    """Read a kind's ``rows`` mentions (``parts(columns)`` yields them as consecutive tables) into
+    the arrays linking reads (None when there are none). Strong identifiers are verified first (a
+    pass over the name, birth date and identifier columns); identifiers found to be someone else's
+    are dropped as each part is read again for the rest. What the first pass computed from
+    columns the drop leaves alone (the name's codes, code points and readings) is kept, not
+    computed again."""
+    stages = stages or Stages()
+    kind = cfg.kind
+    report: dict = {}
+    foreign = None
+    reuse: dict = {}
+    if cfg.verify and cfg.cannot_link:
+        def verify():
+            req = _verify_requests(cfg)
+            st = Stacker(rows)
+            for t in parts(_request_columns(req)):
+                f = Features(t)
+                for r in req:
+                    f.fetch(r)
+                st.add(_thin(f, []))
+            vf = st.finish()
+            wanted = feature_requests(cfg)
+            untouched = {r for r in vf._cache if r in wanted
+                         and not (_request_columns({r}) & (set(cfg.verify_drop) | set(cfg.derived)))}
+            return verify_strong(vf, cfg, cfg.cannot_link), {r: vf._cache[r] for r in untouched}
+        foreign, reuse = stages.run(f"{kind}: verify strong keys", verify)
+        report["not_own_identifier"] = int(foreign.sum())
+
+    def load():
+        req = feature_requests(cfg) - set(reuse)
+        keep = [*_KEY, *([cfg.cannot_link_q] if cfg.cannot_link_q else [])]
+        st = Stacker(rows, tuple(keep), _ENCODE)
+        empty, check, start = [], [], 0
+        for t in parts(link_columns(cfg)):
+            empty.append(_empty(t, cfg))
+            if cfg.place_alone_by:
+                check.append(hash_strings(Features(t).column(cfg.place_alone_by).cast(pa.string())))
+            if foreign is not None:
+                mine = foreign[start:start + t.num_rows]
+                start += t.num_rows
+                if mine.any():
+                    t = _drop_foreign(t, mine, cfg.verify_drop)
+            f = Features(t)
+            _derive(f, cfg)
+            for r in req:
+                f.fetch(r)
+            st.add(_thin(f, keep))
+            del t, f
+        feats = st.finish()
+        feats._cache.update(reuse)
+        return Prepared(feats, np.concatenate(empty), np.concatenate(check) if check else None, report)
+
+    return stages.run(f"{kind}: load", load) if rows else None
 
 
 def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, seed: int = 1,
               stages: Stages | None = None, out: Path | None = None) -> KindResult:
     """Link the mentions of one kind (rows of ``table``); labels[i] = smallest row of i's identity."""
     stages = stages or Stages()
+    prep = prepare(lambda columns: [table], table.num_rows, cfg, stages)
+    if prep is None:
+        return KindResult(cfg.kind, 0, np.zeros(0, np.int64), np.zeros(0, np.float32), 0, model, {"mentions": 0})
+    return link_prepared(prep, cfg, model=model, seed=seed, stages=stages, out=out)
+
+
+def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None, seed: int = 1,
+                  stages: Stages | None = None, out: Path | None = None) -> KindResult:
+    """Link a kind's prepared mentions (:func:`prepare`)."""
+    stages = stages or Stages()
     kind = cfg.kind
     rng = np.random.default_rng(seed)
-    report: dict = {"mentions": table.num_rows}
-    if cfg.verify and cfg.cannot_link and cfg.cannot_link in table.column_names:
-        foreign = stages.run(f"{kind}: verify strong keys", verify_strong, Features(table), cfg,
-                             cfg.cannot_link)
-        report["not_own_identifier"] = int(foreign.sum())
-        if foreign.any():
-            mask = pa.array(foreign)
-            for c in cfg.verify_drop:
-                if c in table.column_names:
-                    col = table.column(c)
-                    table = table.set_column(table.column_names.index(c), c,
-                                             pc.if_else(mask, pa.scalar(None, col.type), col))
-    feats = Features(table)
-    _derive(feats, cfg)
+    feats = prep.feats
+    report: dict = {"mentions": feats.n, **prep.report}
     cfg = _usable(feats, cfg)
     n = feats.n
 
@@ -248,32 +409,46 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
         if model.kind != kind:
             raise ValueError(f"model is for kind {model.kind!r}, not {kind!r}")
         comps = list(model.comparisons)
+    # what only blocking and training read (the ID number's halves, a birth date's code, LSH
+    # bands) is freed before pairs are compared
+    still = set().union(*(reads(c) for c in comps)) | {("codes", c.tf) for c in comps if c.tf}
+    for key in [k for k in feats._cache if k[0] in ("codes", "bands") and k not in still]:
+        del feats._cache[key]
 
-    # compare (in chunks: bounded temporaries), fit the scoring pool's prior, score
+    # compare (in chunks: bounded temporaries), fit the scoring pool's prior, score chunk by chunk
+    # keeping what passes (weights are 4 bytes per pair and attribute: the big city's tens of
+    # millions of candidates would hold gigabytes of them)
     def score():
         gamma = np.empty((len(left), len(comps)), np.uint8)
         for s in range(0, len(left), _PAIR_CHUNK):
             gamma[s:s + _PAIR_CHUNK] = compute_levels(feats, comps, left[s:s + _PAIR_CHUNK], right[s:s + _PAIR_CHUNK])
         prior = model.fit_prior(gamma)
-        tf = []
+        tf_of = {}
         for c in comps:
             if c.tf and feats.has(c.tf):
                 counts = feats.counts(c.tf)
-                tf.append(counts[feats.dense(c.tf)[left]] / max(1, counts[1:].sum()))
-            else:
-                tf.append(None)
-        w = model.weights(gamma, tf)
-        total_w, prob = model.score(w, prior)
-        vetoed = _vetoes(cfg, comps, gamma)
-        vetoed |= _lacking(cfg, comps, gamma)
-        if cfg.keyless_vetoes:
-            keyless = (cannot[left] == 0) & (cannot[right] == 0)
-            vetoed |= keyless & _vetoes(cfg, comps, gamma, [(a, lv, None, None) for a, lv in cfg.keyless_vetoes])
-        report["vetoed_pairs"] = int(vetoed.sum())
-        near = int((np.abs(prob - model.threshold) < 0.05).sum())
-        ok = (prob >= model.threshold) & ~vetoed
+                tf_of[c.name] = (feats.dense(c.tf), counts / max(1, counts[1:].sum()))
+        kept, vetoes, near = [], 0, 0
+        for s in range(0, len(left), _PAIR_CHUNK):
+            sl = slice(s, s + _PAIR_CHUNK)
+            g, lt = gamma[sl], left[sl]
+            tf = [tf_of[c.name][1][tf_of[c.name][0][lt]] if c.name in tf_of else None for c in comps]
+            w = model.weights(g, tf)
+            total_w, prob = model.score(w, prior)
+            vetoed = _vetoes(cfg, comps, g)
+            vetoed |= _lacking(cfg, comps, g)
+            if cfg.keyless_vetoes:
+                keyless = (cannot[lt] == 0) & (cannot[right[sl]] == 0)
+                vetoed |= keyless & _vetoes(cfg, comps, g, [(a, lv, None, None) for a, lv in cfg.keyless_vetoes])
+            vetoes += int(vetoed.sum())
+            near += int((np.abs(prob - model.threshold) < 0.05).sum())
+            ok = np.flatnonzero((prob >= model.threshold) & ~vetoed)
+            kept.append((ok + s, total_w[ok], prob[ok], w[ok]))
+        report["vetoed_pairs"] = vetoes
         report["scoring_prior"] = prior
-        return left[ok], right[ok], total_w[ok], prob[ok], gamma[ok], w[ok], tag[ok], near
+        ok = np.concatenate([k[0] for k in kept])
+        return (left[ok], right[ok], np.concatenate([k[1] for k in kept]), np.concatenate([k[2] for k in kept]),
+                gamma[ok], np.concatenate([k[3] for k in kept]), tag[ok], near)
 
     if model is not None and len(left):
         ml, mr, mw, mp, mg, mwt, mtag, near = stages.run(f"{kind}: compare + score", score)
@@ -423,12 +598,14 @@ def _ambiguous(ml, mr, mw, keyed, label, comp_key, margin) -> np.ndarray:
 
 def _write_evidence(path, feats, comps, rstats, l, r, w, p, g, wt, tag, refused) -> None:
     t = feats.table
+
+    def at(col, rows):
+        return _str(t.column(col).take(pa.array(rows)))
+
     rule_names = np.array([s.name for s in rstats] or [""], dtype=object)
     cols = {
-        "left_source": t.column("source").take(pa.array(l)), "left_record_id": t.column("record_id").take(pa.array(l)),
-        "left_role": t.column("role").take(pa.array(l)),
-        "right_source": t.column("source").take(pa.array(r)), "right_record_id": t.column("record_id").take(pa.array(r)),
-        "right_role": t.column("role").take(pa.array(r)),
+        "left_source": at("source", l), "left_record_id": at("record_id", l), "left_role": at("role", l),
+        "right_source": at("source", r), "right_record_id": at("record_id", r), "right_role": at("role", r),
         "rule": pa.array(rule_names[tag] if len(tag) else [], pa.string()),
         "weight": pa.array(w), "match_probability": pa.array(p), "refused": pa.array(refused),
     }
@@ -480,24 +657,24 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     cfgs = {kind: (configs or {}).get(kind) or default_config(kind, specs) for kind in kinds}
 
     def load_and_link(kind: str):
-        """(table of what the outputs read, result, mentions with nothing to compare, their
-        place-alone hashes): the linking columns are dropped before the next kind needs memory."""
+        """(the mentions' key columns, result, mentions with nothing to compare, their place-alone
+        hashes): a kind's strings are read part by part into the arrays linking reads, and freed
+        with them when it is linked."""
         cfg = cfgs[kind]
-        table = stages.run(f"{kind}: load", load_mentions, std_dir, kind, names, needed_columns(cfg))
-        if table.num_rows == 0:
-            return table, None, None, None
-        res = link_kind(table, cfg, model=(models or {}).get(kind), seed=seed, stages=stages, out=out)
-        empty = _empty(table, cfg)
-        check = None
-        if cfg.place_alone_by and cfg.place_alone_by in table.column_names:
-            check = hash_strings(table.column(cfg.place_alone_by))
-        keep = set(_KEY) | golden_columns(kind)
-        table = table.select([c for c, t in zip(table.column_names, table.schema.types)
-                              if c in keep or pa.types.is_date32(t)])  # (dates: recency)
-        return table, res, empty, check
+        prep = prepare(lambda columns: iter_mentions(std_dir, kind, names, columns),
+                       count_mentions(std_dir, kind, names), cfg, stages)
+        if prep is None:
+            return None, None, None, None
+        res = link_prepared(prep, cfg, model=(models or {}).get(kind), seed=seed, stages=stages, out=out)
+        return prep.feats.table, res, prep.empty, prep.check
 
+    sizes = {kind: count_mentions(std_dir, kind, names) for kind in kinds}
+    fits = _side_by_side_fits(sum(sizes.values()))
+    report["mentions_per_kind"] = sizes
     pool = (ThreadPoolExecutor(1, initializer=one_kernel_thread)
-            if concurrent and len(kinds) > 1 and threadsafe_kernels() else None)
+            if concurrent and fits and len(kinds) > 1 and threadsafe_kernels() else None)
+    if concurrent and not fits:
+        report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side"
     try:
         if pool is not None:
             later = [pool.submit(load_and_link, kind) for kind in kinds[1:]]  # one after another
@@ -506,12 +683,15 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             linked = [load_and_link(kind) for kind in kinds]
 
         results: dict[str, KindResult] = {}
-        assignments = []
-        golden = []
+        assignments: list[pa.Table] = []
+        golden: list = []
 
-        def write_golden(kind, table, ids):
-            g = stages.run(f"{kind}: golden records", golden_records, table, ids, kind, trust, survivorship)
-            pq.write_table(g, out / f"golden_{kind}.parquet")
+        def write_golden(kind, ids):
+            def build():  # the attributes are read again, one at a time, the linking arrays freed
+                def read(columns, dates=False):
+                    return load_mentions(std_dir, kind, names, columns, dates)
+                return golden_records_read(read, ids, kind, trust, survivorship)
+            pq.write_table(stages.run(f"{kind}: golden records", build), out / f"golden_{kind}.parquet")
 
         for kind, (table, res, empty, check) in zip(kinds, linked):
             if res is None:
@@ -520,8 +700,8 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             report["kinds"][kind] = res.report
             ids = _identity_ids(kind, res.labels)
             assign = pa.table({
-                "source": table.column("source"), "record_id": table.column("record_id"), "role": table.column("role"),
-                "kind": table.column("kind"), "identity_id": ids,
+                "source": _str(table.column("source")), "record_id": table.column("record_id"),
+                "role": _str(table.column("role")), "kind": _str(table.column("kind")), "identity_id": ids,
                 "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
             })
             lonely = None
@@ -538,22 +718,28 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
                 res.report["placed_by_relations"] = placed
                 res.identities = len(pc.unique(ids))
             assignments.append(assign)
-            golden.append((kind, table, ids))
+            # golden records need only this kind's ids: the worker builds them while this thread
+            # places the next kind's mentions
+            golden.append((write_golden, (kind, ids)))
+            if pool is not None:
+                golden[-1] = (pool.submit(write_golden, kind, ids), *golden[-1])
         del linked
-        # the worker builds golden records (persons first) while this thread builds relations, then
-        # takes what the worker has not started (placing mentions beside them only slowed both)
-        golden = [(pool.submit(write_golden, *job) if pool is not None else None, job) for job in golden]
 
         assign = pa.concat_tables(assignments) if assignments else pa.table(
             {k: pa.array([], pa.string()) for k in [*_KEY, "identity_id"]} | {"match_probability": pa.array([], pa.float32())})
-        pq.write_table(assign, out / "assignments.parquet")
+        del assignments
+        jobs = [*golden, (pq.write_table, (assign, out / "assignments.parquet"))]
+        if pool is not None:
+            jobs[-1] = (pool.submit(pq.write_table, *jobs[-1][1]), *jobs[-1])
         rel = stages.run("relations", relations, assign, specs)
         pq.write_table(rel, out / "relations.parquet")
-        for f, job in golden:
-            if f is None or f.cancel():
-                write_golden(*job)
-            else:
-                f.result()
+        # the worker runs its queue in order: this thread takes what it has not started, last first
+        for job in reversed(jobs):
+            if len(job) == 2 or job[0].cancel():
+                job[-2](*job[-1])
+        for job in jobs:
+            if len(job) == 3 and not job[0].cancelled():
+                job[0].result()  # (re-raises a worker's error)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -568,6 +754,25 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n",
                                      encoding="utf-8")
     return LinkResult(out, results, seconds, _peak_mb(), report)
+
+
+# what linking holds per mention at its peak, all kinds side by side (the 1M-person city: 4.4 GB
+# for 9.2M mentions), rounded up
+_BYTES_PER_MENTION = 500
+
+
+def _side_by_side_fits(mentions: int) -> bool:
+    """Whether kinds may be linked side by side: their estimated peak within half the memory."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return True
+    return mentions * _BYTES_PER_MENTION <= memory // 2
+
+
+def _str(col):
+    """A dictionary-encoded key column as plain strings (what the outputs hold)."""
+    return col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
 
 
 def _identity_ids(kind: str, labels: np.ndarray) -> pa.Array:
