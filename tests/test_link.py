@@ -324,6 +324,9 @@ def test_features_built_part_by_part_equal_the_whole_table(city_run, kind):
     for col in {r[1] for r in req if r[0] == "codes"}:
         assert np.array_equal(whole.counts(col)[1:].sum(), parts.counts(col)[1:].sum()), col
         # numbering may differ; the partition into equal values may not
+        codes = parts.codes(col)  # stacked numbering: ascending hash order, 0 for null
+        uniq, inv = np.unique(codes, return_inverse=True)
+        assert np.array_equal(parts.dense(col), inv.reshape(-1) + (0 if len(uniq) and uniq[0] == 0 else 1)), col
         pairs = set(zip(whole.dense(col).tolist(), parts.dense(col).tolist()))
         assert len(pairs) == len(set(whole.dense(col).tolist())) == len(set(parts.dense(col).tolist())), col
         assert all(parts.has(col) == whole.has(col) for col in req if isinstance(col, str))

@@ -704,7 +704,7 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
                 "role": _str(table.column("role")), "kind": _str(table.column("kind")), "identity_id": ids,
                 "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
             })
-            lonely = None
+            lonely = prior = None
             if check is not None:
                 sizes = np.bincount(res.labels, minlength=len(res.labels))
                 lonely = (sizes[res.labels] == 1) & (check != 0)
@@ -724,27 +724,35 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             if pool is not None:
                 golden[-1] = (pool.submit(write_golden, kind, ids), *golden[-1])
         del linked
+        table = empty = check = ids = lonely = prior = None  # (the last kind's, and the prior kinds' assignments)
 
         assign = pa.concat_tables(assignments) if assignments else pa.table(
             {k: pa.array([], pa.string()) for k in [*_KEY, "identity_id"]} | {"match_probability": pa.array([], pa.float32())})
         del assignments
         jobs = [*golden, (pq.write_table, (assign, out / "assignments.parquet"))]
+        del golden
         if pool is not None:
             jobs[-1] = (pool.submit(pq.write_table, *jobs[-1][1]), *jobs[-1])
         rel = stages.run("relations", relations, assign, specs)
         pq.write_table(rel, out / "relations.parquet")
-        # the worker runs its queue in order: this thread takes what it has not started, last first
-        for job in reversed(jobs):
+        report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
+        del assign, rel  # (the jobs hold what they still need)
+        # the worker runs its queue in order: this thread takes what it has not started, last
+        # first, dropping each job once run (its arguments: the assignments, a kind's ids)
+        pending = []
+        while jobs:
+            job = jobs.pop()
             if len(job) == 2 or job[0].cancel():
                 job[-2](*job[-1])
-        for job in jobs:
-            if len(job) == 3 and not job[0].cancelled():
-                job[0].result()  # (re-raises a worker's error)
+            else:
+                pending.append(job[0])
+            del job
+        for f in pending:
+            f.result()  # (re-raises a worker's error)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     seconds = time.perf_counter() - t0
-    report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
     report["stages"] = stages.rows
     report["concurrent"] = pool is not None
     report["arrow_memory_pool"] = pa.default_memory_pool().backend_name
