@@ -79,6 +79,13 @@ class Features:
         return _contiguous(self.table.column(col))
 
     # ------------------------------------------------------------------ parts
+    def thin(self, keep) -> Features:
+        """Drop the table but for the columns ``keep`` once a part's arrays are computed,
+        remembering which columns held a value."""
+        self._present = frozenset(c for c in self.table.column_names if self.has(c))
+        self.table = self.table.select([c for c in keep if c in self.table.column_names])
+        return self
+
     def fetch(self, request: tuple) -> None:
         """Compute one request: ("codes" | "strings" | "days" | "numbers" | "ints", column),
         ("sets", columns) or ("bands", LSH rule)."""
@@ -291,7 +298,7 @@ class Stacker:
                                     for m, col in chunks], typ)
             if c in self.encode:
                 col = pc.dictionary_encode(col)
-                if len(col.chunk(0).dictionary) < 2**15 if col.num_chunks else False:  # (2 bytes a row, not 4)
+                if col.num_chunks and len(col.chunk(0).dictionary) < 2**15:  # (2 bytes a row, not 4)
                     col = col.cast(pa.dictionary(pa.int16(), col.type.value_type))
             columns[c] = col.combine_chunks() if col.num_chunks else pa.array([], col.type)
         self.columns = {}

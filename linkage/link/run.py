@@ -275,13 +275,6 @@ def _describe(feats: Features):
 _ENCODE = ("source", "role", "kind")  # kept per mention as dictionary codes, not strings
 
 
-def _thin(f: Features, keep: list[str]) -> Features:
-    """Drop a part's table once its arrays are computed, but for ``keep``; remember what it had."""
-    f._present = frozenset(c for c in f.table.column_names if f.has(c))
-    f.table = f.table.select([c for c in keep if c in f.table.column_names])
-    return f
-
-
 def _drop_foreign(t: pa.Table, foreign: np.ndarray, cols) -> pa.Table:
     mask = pa.array(foreign)
     for c in cols:
@@ -323,7 +316,7 @@ def prepare(parts: Callable[[set[str]], Iterable[pa.Table]], rows: int, cfg: Kin
                 f = Features(t)
                 for r in req:
                     f.fetch(r)
-                st.add(_thin(f, []))
+                st.add(f.thin([]))
             vf = st.finish()
             wanted = feature_requests(cfg)
             untouched = {r for r in vf._cache if r in wanted
@@ -350,7 +343,7 @@ def prepare(parts: Callable[[set[str]], Iterable[pa.Table]], rows: int, cfg: Kin
             _derive(f, cfg)
             for r in req:
                 f.fetch(r)
-            st.add(_thin(f, keep))
+            st.add(f.thin(keep))
             del t, f
         feats = st.finish()
         feats._cache.update(reuse)
