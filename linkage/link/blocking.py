@@ -20,7 +20,7 @@ from weft.core import hashing as H
 from .config import KindConfig, LSHRule, Rule
 from .features import Features, combine_codes
 
-__all__ = ["RuleStats", "candidate_pairs", "dedup", "rule_keys", "strong_edges", "training_pairs"]
+__all__ = ["RuleStats", "candidate_pairs", "rule_keys", "strong_edges", "training_pairs"]
 
 
 @dataclass
@@ -137,25 +137,6 @@ def _collapse(rows, keys, label, strong):
     return rows[keep], keys[keep]
 
 
-def dedup(left: np.ndarray, right: np.ndarray, tag: np.ndarray | None = None):
-    """Unique unordered pairs (left < right); ``tag`` keeps the smallest tag of each pair."""
-    lo, hi = np.minimum(left, right), np.maximum(left, right)
-    keep = lo != hi
-    lo, hi = lo[keep], hi[keep]
-    if tag is None:
-        lo, hi = B.dedup_pairs(lo, hi)
-        return lo, hi, None
-    code = (lo.astype(np.uint64) << np.uint64(32)) | hi.astype(np.uint64)
-    tag = tag[keep]
-    # tags arrive in rule order, so a stable sort keeps each pair's first rule first
-    order = np.argsort(code, kind="stable")
-    code, tag = code[order], tag[order]
-    first = np.ones(len(code), bool)
-    first[1:] = code[1:] != code[:-1]
-    code, tag = code[first], tag[first]
-    return (code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64), tag
-
-
 def _record_of(feats: Features, row: int) -> str:
     t = feats.table
     return f"{t.column('source')[row].as_py()}:{t.column('record_id')[row].as_py()}"
@@ -211,5 +192,5 @@ def training_pairs(feats: Features, cfg: KindConfig, rng: np.random.Generator) -
                                        seed=int(rng.integers(0, 2**63)))
         lefts.append(rows[l])
         rights.append(rows[r])
-    left, right, _ = dedup(np.concatenate(lefts), np.concatenate(rights))
+    left, right = B.dedup_pairs(np.concatenate(lefts), np.concatenate(rights))
     return left, right

@@ -21,7 +21,7 @@ from weft.core import blocking as B
 from weft.core import hashing as H
 from weft.core.select import best_per_group
 
-from ..arrow import hash_strings
+from ..arrow import as_array, hash_strings
 from ..specs import SourceSpec
 
 __all__ = ["CRITERIA", "GOLDEN", "golden_columns", "golden_records", "golden_records_read", "infer_from_relations",
@@ -190,8 +190,8 @@ def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table |
             dst = np.flatnonzero(a_src.eq(spec.name) & a_role.eq(rel.to_role))
             if not len(src) or not len(dst):
                 continue
-            recs = pa.chunked_array([_flat(linked.column("record_id").take(pa.array(src))),
-                                     _flat(assign.column("record_id").take(pa.array(dst)))])
+            recs = pa.chunked_array([as_array(linked.column("record_id").take(pa.array(src))),
+                                     as_array(assign.column("record_id").take(pa.array(dst)))])
             code = pc.dictionary_encode(recs).combine_chunks().indices
             code = code.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
             ca, cb = code[:len(src)], code[len(src):]
@@ -207,7 +207,7 @@ def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table |
     relc = np.concatenate([np.full(len(a), r, np.int64) for r, a, _ in parts])
     frm_rows = np.concatenate([a for _, a, _ in parts])
     row = np.concatenate([b for _, _, b in parts])
-    frm = pc.dictionary_encode(_flat(linked.column("identity_id").take(pa.array(frm_rows)))).indices
+    frm = pc.dictionary_encode(as_array(linked.column("identity_id").take(pa.array(frm_rows)))).indices
     frm = frm.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     to, to_names = _ranked_codes(ids)  # rank = string order: ties go to the smallest id
     to = to[row]
@@ -256,16 +256,12 @@ class _Codes:
     """A column of few distinct strings as int codes, for equality masks."""
 
     def __init__(self, col):
-        enc = pc.dictionary_encode(_flat(col))
+        enc = pc.dictionary_encode(as_array(col))
         self.codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         self.index = {v: i for i, v in enumerate(enc.dictionary.to_pylist())}
 
     def eq(self, value) -> np.ndarray:
         return self.codes == self.index.get(value, -2)
-
-
-def _flat(a):
-    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
 def _recency(table: pa.Table) -> pa.Array:
