@@ -521,3 +521,48 @@ def test_place_by_relations_matches_reference(seed):
     assert got.to_pylist() == want
     got, placed = infer_from_relations(assign, empty, linked, specs, "house")
     assert (got.to_pylist(), placed) == naive.place_by_relations(assign, empty, linked, specs, "house")
+
+
+def test_identity_codes_sort_like_their_ids():
+    from weft.linkage.link.run import IdNames
+
+    rng = np.random.default_rng(3)
+    labels = {}
+    for kind, n in (("person", 1_200_000), ("house", 50), ("entity", 7)):
+        lab = np.arange(n)
+        lab[1:] = np.minimum(lab[1:], rng.integers(0, n, n - 1))  # each points at itself or an earlier row
+        lab = np.minimum.accumulate(lab[::-1])[::-1] if kind == "entity" else lab
+        labels[kind] = lab
+    idn = IdNames(labels)
+    codes = np.concatenate([idn.dense[k] for k in labels])
+    names = idn(codes).to_pylist()
+    # code order is string order, equal codes are equal strings, and the widths are per kind
+    o = np.argsort(codes, kind="stable")
+    assert [names[i] for i in o] == sorted(names)
+    assert len(set(names)) == len(np.unique(codes)) == idn.size
+    assert names[0] == "P0000001" and names[len(labels["person"])] == "H000001" and names[-len(labels["entity"])] == "E000001"
+    for kind in labels:
+        assert idn.names(kind).to_pylist() == idn(np.arange(idn.size)).to_pylist()[
+            idn.offset[kind]:idn.offset[kind] + idn.spec[kind][1]]
+    assert idn(np.array([-1, idn.offset["house"]])).to_pylist() == [None, "H000001"]
+
+
+def test_record_codes_equal_exactly_when_source_and_record_are():
+    from weft.linkage.link.outputs import record_codes
+
+    rng = np.random.default_rng(8)
+    tables = []
+    for n in (500, 300, 0):
+        src = rng.integers(-1, 3, n).astype(np.int16)  # shuffled: no source is one run of rows
+        rec = pa.array([None if rng.random() < 0.05 else f"r{rng.integers(0, 60)}" for _ in range(n)], pa.string())
+        tables.append((src, rec))
+    tables.append((np.full(40, 2, np.int16), pa.array([f"r{i}" for i in range(40)])))  # one run: read in place
+    got = record_codes([s for s, _ in tables], [r for _, r in tables], 3)
+    flat = [(int(s), r) for (src, rec), _ in zip(tables, got) for s, r in zip(src, rec.to_pylist())]
+    codes = np.concatenate(got)
+    assert all((c == -1) == (s < 0 or r is None) for c, (s, r) in zip(codes, flat))
+    seen = {}
+    for c, key in zip(codes, flat):
+        if c >= 0:
+            assert seen.setdefault(key, c) == c
+    assert len(set(seen.values())) == len(seen)

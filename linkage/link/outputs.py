@@ -78,52 +78,146 @@ def _join_on(rec_a: np.ndarray, rec_b: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return ia, ob[start + np.arange(len(ia))]
 
 
-def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
-    """Identity edges from the specs' relations, counted once per (relation, from, to), sorted by
-    those keys, each with its sources (A-Z) and number of records. Integer codes throughout: the
-    strings are looked up once per distinct value, not joined and grouped row by row."""
-    wanted = [s for s in specs if s.relations]
-    if not wanted or assign.num_rows == 0:
-        return _RELATION_SCHEMA.empty_table()
-    source = assign.column("source")
-    src_code, src_names = _ranked_codes(source)
-    role_code, role_names = _ranked_codes(assign.column("role"))
-    ident, ident_names = _ranked_codes(assign.column("identity_id"))
-    src_of = {v: k for k, v in enumerate(src_names.to_pylist())}
-    role_of = {v: k for k, v in enumerate(role_names.to_pylist())}
-    record_id = assign.column("record_id")
+class Coded:
+    """A kind's mentions as integer codes: what relations and placement join and count.
 
-    triples: list[tuple[str, str, str]] = []  # (relation, from_kind, to_kind)
-    parts: list[tuple[np.ndarray, ...]] = []
-    for spec in wanted:
-        if spec.name not in src_of:
+    ``source`` and ``role`` index the vocabularies ``sources`` (sorted, so code order is name
+    order) and ``roles``; ``record`` is equal for two mentions exactly when their source and record
+    id are; ``ident`` numbers identities so that code order is id-string order. -1 is null in
+    each."""
+
+    def __init__(self, source, role, record, ident, sources, roles):
+        self.source, self.role, self.record, self.ident = source, role, record, ident
+        self.sources, self.roles = list(sources), list(roles)
+        self._groups = None
+
+    def __len__(self) -> int:
+        return len(self.ident)
+
+    def rows(self, source: str, role: str) -> np.ndarray:
+        """The rows of ``source``'s ``role`` mentions whose record id is known, ascending."""
+        if source not in self.sources or role not in self.roles:
+            return np.zeros(0, np.int64)
+        if self._groups is None:  # one stable sort by (source, role), not a pass per relation
+            nr = len(self.roles) + 1
+            key = (self.source.astype(np.int64) + 1) * nr + self.role + 1
+            key[self.record < 0] = -1
+            order = np.argsort(key, kind="stable")
+            self._groups = (order, key[order])
+        order, sk = self._groups
+        k = (self.sources.index(source) + 1) * (len(self.roles) + 1) + self.roles.index(role) + 1
+        return order[np.searchsorted(sk, k, "left"):np.searchsorted(sk, k, "right")]
+
+
+def vocabulary(specs: list[SourceSpec]) -> tuple[list[str], list[str]]:
+    """(sources A-Z, roles): the names :class:`Coded` numbers."""
+    return sorted({s.name for s in specs}), sorted({m.role for s in specs for m in s.mentions})
+
+
+def code_names(col, names: list[str]) -> np.ndarray:
+    """int16 index of each row's string in ``names`` (-1: null or not there); a dictionary
+    column's codes are looked up through its dictionary, not its strings."""
+    where = {v: i for i, v in enumerate(names)}
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    out = [np.zeros(0, np.int16)]
+    for ch in chunks:
+        enc = ch if pa.types.is_dictionary(ch.type) else pc.dictionary_encode(as_array(ch))
+        look = np.array([where.get(v, -1) for v in enc.dictionary.to_pylist()] + [-1], np.int16)
+        out.append(look[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)])
+    return np.concatenate(out)
+
+
+def record_codes(sources: list[np.ndarray], records: list, n_sources: int) -> list[np.ndarray]:
+    """Per table (its source codes and record-id column), int32 record codes shared by all:
+    equal exactly when source and record id are (-1: null). A source's rows are dictionary-encoded
+    together across the tables; they are usually one contiguous run, read in place."""
+    out = [np.full(len(s), -1, np.int32) for s in sources]
+    base = 0
+    for code in range(n_sources):
+        pieces, where = [], []
+        for i, (src, rec) in enumerate(zip(sources, records)):
+            rows = np.flatnonzero(src == code)
+            if not len(rows):
+                continue
+            run = rows[-1] - rows[0] + 1 == len(rows)
+            pieces.append(as_array(rec.slice(int(rows[0]), len(rows)) if run else rec.take(pa.array(rows))))
+            where.append((i, rows))
+        if not pieces:
             continue
-        rows = np.flatnonzero(src_code == src_of[spec.name])
-        rec = pc.dictionary_encode(record_id.take(pa.array(rows)).combine_chunks()).indices
-        rec = rec.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        roles = role_code[rows]
+        enc = pc.dictionary_encode(pa.chunked_array(pieces, pieces[0].type))
+        size = len(enc.chunk(enc.num_chunks - 1).dictionary)  # (the chunks share one growing dictionary)
+        for (i, rows), chunk in zip(where, enc.chunks):
+            idx = chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            out[i][rows] = np.where(idx >= 0, idx + base, -1)
+        base += size
+    return out
+
+
+def code_tables(tables: list[pa.Table], specs: list[SourceSpec]) -> tuple[list[Coded], pa.Array]:
+    """The assignments ``tables`` (source, record_id, role, identity_id) as :class:`Coded`, their
+    identities numbered together; and the id strings in code order."""
+    sources, roles = vocabulary(specs)
+    src = [code_names(t.column("source"), sources) for t in tables]
+    recs = record_codes(src, [t.column("record_id") for t in tables], len(sources))
+    ids = pa.chunked_array([as_array(t.column("identity_id")) for t in tables], pa.string())
+    ident, names = _ranked_codes(ids)
+    ident = np.where(ident == len(names), -1, ident)
+    out, at = [], 0
+    for t, s, r in zip(tables, src, recs):
+        out.append(Coded(s, code_names(t.column("role"), roles), r, ident[at:at + t.num_rows], sources, roles))
+        at += t.num_rows
+    return out, names
+
+
+def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
+    """Identity edges from the specs' relations over assignment rows (see
+    :func:`relations_coded`)."""
+    if assign.num_rows == 0 or not any(s.relations for s in specs):
+        return _RELATION_SCHEMA.empty_table()
+    (coded,), names = code_tables([assign], specs)
+    kinds = {m.kind for s in specs for m in s.mentions}
+    return relations_coded({k: coded for k in kinds}, specs, lambda c: names.take(pa.array(c, mask=c < 0)))
+
+
+def relations_coded(by_kind: dict[str, Coded], specs: list[SourceSpec], names) -> pa.Table:
+    """Identity edges from the specs' relations, counted once per (relation, from, to), sorted by
+    those keys (null ids last), each with its sources (A-Z) and number of records.
+
+    ``by_kind``: each kind's mentions (their identity codes numbered together across kinds);
+    ``names(codes)``: the id strings of identity codes. A relation's roles name their kinds, so
+    the kinds are joined where they are, never concatenated."""
+    parts: list[tuple[np.ndarray, ...]] = []
+    triples: list[tuple[str, str, str]] = []  # (relation, from_kind, to_kind)
+    any_coded = next(iter(by_kind.values()), None)
+    if any_coded is None:
+        return _RELATION_SCHEMA.empty_table()
+    sources = any_coded.sources
+    top = max([int(c.ident.max()) + 1 if len(c) else 0 for c in by_kind.values()] + [0])
+    for spec in specs:
         kind_of = {m.role: m.kind for m in spec.mentions}
         for rel in spec.relations:
-            if rel.from_role not in role_of or rel.to_role not in role_of:
+            fa, tb = by_kind.get(kind_of.get(rel.from_role)), by_kind.get(kind_of.get(rel.to_role))
+            if fa is None or tb is None:
                 continue
-            a = np.flatnonzero((roles == role_of[rel.from_role]) & (rec >= 0))
-            b = np.flatnonzero((roles == role_of[rel.to_role]) & (rec >= 0))
-            ia, ib = _join_on(rec[a], rec[b])
+            a, b = fa.rows(spec.name, rel.from_role), tb.rows(spec.name, rel.to_role)
+            ia, ib = _join_on(fa.record[a], tb.record[b])
             if not len(ia):
                 continue
             t = (rel.type, kind_of[rel.from_role], kind_of[rel.to_role])
             if t not in triples:
                 triples.append(t)
-            k = np.full(len(ia), triples.index(t), np.int64)
-            parts.append((k, ident[rows[a[ia]]], ident[rows[b[ib]]], np.full(len(ia), src_of[spec.name], np.int64)))
+            nulls_last = [np.where(x < 0, top, x).astype(np.int64) for x in (fa.ident[a[ia]], tb.ident[b[ib]])]
+            parts.append((np.full(len(ia), triples.index(t), np.int64), *nulls_last,
+                          np.full(len(ia), sources.index(spec.name), np.int64)))
     if not parts:
         return _RELATION_SCHEMA.empty_table()
     trip, frm, to, src = (np.concatenate(x) for x in zip(*parts))
+    del parts
     head = np.unique([t[:2] for t in triples], axis=0, return_inverse=True)[1].ravel()  # (relation, from_kind)
-    tail = np.unique([t[2] for t in triples], return_inverse=True)[1]
-    m = len(ident_names) + 1
+    tail = np.unique([t[2] for t in triples], return_inverse=True)[1].ravel()
+    m = top + 1
     # two int64 keys: (relation, from_kind, from_id) and (to_kind, to_id, source)
-    o = np.lexsort((((tail[trip] * m) + to) * len(src_names) + src, head[trip] * m + frm))
+    o = np.lexsort((((tail[trip] * m) + to) * len(sources) + src, head[trip] * m + frm))
     trip, frm, to, src = trip[o], frm[o], to[o], src[o]
     new_edge = np.ones(len(o), bool)
     new_edge[1:] = (trip[1:] != trip[:-1]) | (frm[1:] != frm[:-1]) | (to[1:] != to[:-1])
@@ -133,16 +227,17 @@ def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
     records = np.diff(np.append(edge, len(o)))
     src_rows = np.flatnonzero(new_src)
     offsets = np.searchsorted(src_rows, np.append(edge, len(o))).astype(np.int32)
-    sources = pa.ListArray.from_arrays(pa.array(offsets), src_names.take(pa.array(src[src_rows])))
-    names = [pa.array([t[j] for t in triples], pa.string()) for j in range(3)]
+    src_names = pa.array(sources, pa.string())
+    sources_col = pa.ListArray.from_arrays(pa.array(offsets), src_names.take(pa.array(src[src_rows])))
+    tnames = [pa.array([t[j] for t in triples], pa.string()) for j in range(3)]
     te = pa.array(trip[edge])
 
-    def ids(codes):  # rank len(ident_names) is null
-        return ident_names.take(pa.array(codes, mask=codes == len(ident_names)))
+    def ids(codes):
+        return names(np.where(codes == top, -1, codes))
 
     return pa.table({
-        "relation": names[0].take(te), "from_kind": names[1].take(te), "from_id": ids(frm[edge]),
-        "to_kind": names[2].take(te), "to_id": ids(to[edge]), "sources": sources,
+        "relation": tnames[0].take(te), "from_kind": tnames[1].take(te), "from_id": ids(frm[edge]),
+        "to_kind": tnames[2].take(te), "to_id": ids(to[edge]), "sources": sources_col,
         "records": pa.array(records, pa.int64()),
     }, schema=_RELATION_SCHEMA)
 
@@ -150,12 +245,30 @@ def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
 def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table | None,
                          specs: list[SourceSpec], kind: str, lonely: np.ndarray | None = None,
                          check: np.ndarray | None = None) -> tuple[pa.Array, int]:
+    """:func:`place_by_relations` over assignment tables: ``assign`` (this kind's mentions) and
+    ``linked`` (the kinds linked before). Returns the new identity column and how many mentions
+    were placed."""
+    ids = as_array(assign.column("identity_id"))
+    if linked is None or not (empty.any() or (lonely is not None and (lonely & ~empty).any())):
+        return ids, 0
+    (target, prior), names = code_tables([assign, linked], specs)
+    kinds = set(linked.column("kind").unique().to_pylist())
+    new, placed = place_by_relations(target, {k: prior for k in kinds}, empty, specs, kind, lonely, check)
+    if not placed:
+        return ids, 0
+    return names.take(pa.array(new, mask=new < 0)), placed
+
+
+def place_by_relations(target: Coded, prior: dict[str, Coded], empty: np.ndarray, specs: list[SourceSpec],
+                       kind: str, lonely: np.ndarray | None = None,
+                       check: np.ndarray | None = None) -> tuple[np.ndarray, int]:
     """Identities through relations for mentions the attributes could not place.
 
     ``empty``: mentions with nothing to compare (a residence whose address is blank). Such a
     mention still sits in a relation with the other mentions of its record (the resident). When
-    that mention's identity (already linked, ``linked``) has the same relation to identities of
-    ``kind`` in other records, the blank mention takes the one most of those records name.
+    that mention's identity (already linked: ``prior``, per kind) has the same relation to
+    identities of ``kind`` in other records, the blank mention takes the one most of those
+    records name (ties: the smallest id).
 
     ``lonely`` (with ``check``, a uint64 value per mention such as a company-name hash): mentions
     left alone because their attributes fit several identities (an employer named like three other
@@ -163,58 +276,41 @@ def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table |
     records name *among those whose mentions share their check value*: the insured person's other
     social-insurance records say which of the same-named companies employs them.
 
-    Returns the new identity column and how many mentions were placed. Integer codes throughout,
-    as in :func:`relations`: record ids, identities and relations are numbered once, then joined
-    and counted as int64 columns.
-    """
-    ids = assign.column("identity_id")
-    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    n = assign.num_rows
+    Returns ``target``'s new identity codes and how many mentions were placed. Integer joins and
+    counts throughout; identity codes of ``target`` and ``prior`` are numbered together."""
+    n = len(target)
+    ident = target.ident
     lonely = np.zeros(n, bool) if lonely is None else lonely & ~empty
-    if linked is None or not (empty.any() or lonely.any()):
-        return ids, 0
+    if not prior or not (empty.any() or lonely.any()):
+        return ident, 0
     state = np.where(empty, 1, np.where(lonely, 2, 0)).astype(np.int8)
     check = np.zeros(n, np.uint64) if check is None else check
-    linked_kinds = set(linked.column("kind").unique().to_pylist())
-    # (source, role) as integer codes once: comparing strings per relation took minutes at 10M
-    a_src, a_role = _Codes(assign.column("source")), _Codes(assign.column("role"))
-    l_src, l_role = _Codes(linked.column("source")), _Codes(linked.column("role"))
     rel_types: list[str] = []
-    parts = []  # per relation: (relation code, rows of linked, rows of assign) of each joined record
+    parts = []  # per relation: (relation code, from identities, rows of target) of each joined record
     for spec in specs:
         kind_of = {m.role: m.kind for m in spec.mentions}
         for rel in spec.relations:
-            if kind_of.get(rel.to_role) != kind or kind_of.get(rel.from_role) not in linked_kinds:
+            p = prior.get(kind_of.get(rel.from_role))
+            if kind_of.get(rel.to_role) != kind or p is None:
                 continue
-            src = np.flatnonzero(l_src.eq(spec.name) & l_role.eq(rel.from_role))
-            dst = np.flatnonzero(a_src.eq(spec.name) & a_role.eq(rel.to_role))
-            if not len(src) or not len(dst):
-                continue
-            recs = pa.chunked_array([as_array(linked.column("record_id").take(pa.array(src))),
-                                     as_array(assign.column("record_id").take(pa.array(dst)))])
-            code = pc.dictionary_encode(recs).combine_chunks().indices
-            code = code.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-            ca, cb = code[:len(src)], code[len(src):]
-            va, vb = np.flatnonzero(ca >= 0), np.flatnonzero(cb >= 0)
-            ia, ib = _join_on(ca[va], cb[vb])
+            src, dst = p.rows(spec.name, rel.from_role), target.rows(spec.name, rel.to_role)
+            ia, ib = _join_on(p.record[src], target.record[dst])
             if not len(ia):
                 continue
             if rel.type not in rel_types:
                 rel_types.append(rel.type)
-            parts.append((rel_types.index(rel.type), src[va[ia]], dst[vb[ib]]))
+            parts.append((rel_types.index(rel.type), p.ident[src[ia]], dst[ib]))
     if not parts:
-        return ids, 0
+        return ident, 0
     relc = np.concatenate([np.full(len(a), r, np.int64) for r, a, _ in parts])
-    frm_rows = np.concatenate([a for _, a, _ in parts])
+    frm = np.concatenate([a for _, a, _ in parts]).astype(np.int64)
     row = np.concatenate([b for _, _, b in parts])
-    frm = pc.dictionary_encode(as_array(linked.column("identity_id").take(pa.array(frm_rows)))).indices
-    frm = frm.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    to, to_names = _ranked_codes(ids)  # rank = string order: ties go to the smallest id
-    to = to[row]
+    del parts
+    to = ident[row].astype(np.int64)
     st = state[row]
-    known = (st == 0) & (frm >= 0)
+    known = (st == 0) & (frm >= 0) & (to >= 0)  # (a mention without identity names none)
     if not known.any():
-        return ids, 0
+        return ident, 0
     nf = int(frm.max()) + 2
     head = relc * nf + frm + 1  # (relation, from identity) as one int64
     cands = []
@@ -234,34 +330,18 @@ def infer_from_relations(assign: pa.Table, empty: np.ndarray, linked: pa.Table |
         ia, iv = _join_on(key[ask], vk)
         cands.append((row[ask[ia]], vt[iv], vc[iv]))
     if not cands:
-        return ids, 0
+        return ident, 0
     r, t, c = (np.concatenate(x) for x in zip(*cands))
     if not len(r):
-        return ids, 0
+        return ident, 0
     # per mention, the target most records name (ties: the smallest id, for determinism)
     o = np.lexsort((t, -c, r))
     r, t = r[o], t[o]
     first = np.ones(len(r), bool)
     first[1:] = r[1:] != r[:-1]
-    mask = np.zeros(n, bool)
-    mask[r[first]] = True
-    # replace_with_mask takes the replacements in row order
-    pick = np.empty(n, np.int64)
-    pick[r[first]] = t[first]
-    new_ids = pc.replace_with_mask(ids, pa.array(mask), to_names.take(pa.array(pick[mask])))
-    return new_ids, int(first.sum())
-
-
-class _Codes:
-    """A column of few distinct strings as int codes, for equality masks."""
-
-    def __init__(self, col):
-        enc = pc.dictionary_encode(as_array(col))
-        self.codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        self.index = {v: i for i, v in enumerate(enc.dictionary.to_pylist())}
-
-    def eq(self, value) -> np.ndarray:
-        return self.codes == self.index.get(value, -2)
+    out = ident.copy()
+    out[r[first]] = t[first]
+    return out, int(first.sum())
 
 
 def _recency(table: pa.Table) -> pa.Array:
@@ -300,18 +380,36 @@ def golden_records_read(read, ids: pa.Array, kind: str, trust: dict[str, int],
     """:func:`golden_records` over ``read(columns, dates=False)``, which returns the mentions'
     ``columns`` (and, with ``dates``, every date column) as a table: one attribute's columns are
     held at a time, not the whole table."""
+    ids = as_array(ids)
+    enc = pc.dictionary_encode(ids)
+    # identity number = rank of its id string, so rows come out in id order
+    order = pc.sort_indices(enc.dictionary)
+    rank = np.empty(len(enc.dictionary), np.int64)
+    rank[order.to_numpy()] = np.arange(len(enc.dictionary))
+    ident = rank[enc.indices.to_numpy(zero_copy_only=False)] if len(ids) else np.zeros(0, np.int64)
+    return _golden(read, ident, enc.dictionary.take(order), kind, trust, survivorship)
+
+
+def golden_records_coded(read, codes: np.ndarray, names, kind: str, trust: dict[str, int],
+                         survivorship: tuple[str, ...] = CRITERIA) -> pa.Table:
+    """:func:`golden_records_read` for identity codes (code order = id order, none null) and
+    ``names(codes)``, their id strings: no string is hashed or sorted."""
+    if not len(codes):
+        return _golden(read, np.zeros(0, np.int64), pa.array([], pa.string()), kind, trust, survivorship)
+    lo = int(codes.min())
+    present = np.bincount(codes - lo) > 0
+    rank = np.cumsum(present) - 1
+    return _golden(read, rank[codes - lo], names(np.flatnonzero(present) + lo), kind, trust, survivorship)
+
+
+def _golden(read, ident: np.ndarray, id_sorted: pa.Array, kind: str, trust: dict[str, int],
+            survivorship: tuple[str, ...]) -> pa.Table:
+    """Golden records of identities ``0..len(id_sorted)-1`` (``ident`` per mention)."""
     bad = [c for c in survivorship if c not in CRITERIA]
     if bad:
         raise ValueError(f"unknown survivorship criteria {bad} (known: {', '.join(CRITERIA)})")
-    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    enc = pc.dictionary_encode(ids)
-    # identity number = rank of its id string, so rows come out in id order
-    rank = np.empty(len(enc.dictionary), np.int64)
-    rank[pc.sort_indices(enc.dictionary).to_numpy()] = np.arange(len(enc.dictionary))
-    ident = rank[enc.indices.to_numpy(zero_copy_only=False)] if len(ids) else np.zeros(0, np.int64)
-    k = len(enc.dictionary)
-    id_sorted = enc.dictionary.take(pc.sort_indices(enc.dictionary))
-    n = len(ids)
+    k = len(id_sorted)
+    n = len(ident)
     base = read({"source"}, dates="recency" in survivorship)
     src = pc.dictionary_encode(base.column("source").combine_chunks())
     src_codes = src.indices.to_numpy(zero_copy_only=False).astype(np.int64) if n else np.zeros(0, np.int64)

@@ -42,7 +42,8 @@ from .comparisons import compute_levels, reads
 from .config import KindConfig, default_config
 from .features import Features, Stacker
 from .model import Model, estimate_u, train
-from .outputs import golden_columns, golden_records_read, infer_from_relations, relations
+from .outputs import (Coded, code_names, golden_columns, golden_records_coded, place_by_relations, record_codes,
+                      relations_coded, vocabulary)
 
 __all__ = ["KindResult", "LinkResult", "Prepared", "Stages", "iter_mentions", "link", "link_kind", "link_prepared",
            "count_mentions", "load_mentions", "prepare"]
@@ -676,62 +677,57 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             linked = [load_and_link(kind) for kind in kinds]
 
         results: dict[str, KindResult] = {}
-        assignments: list[pa.Table] = []
-        golden: list = []
+        done = [(kind, *x) for kind, x in zip(kinds, linked) if x[1] is not None]
+        del linked
+        # from here on mentions are integer codes: identities numbered in id order across kinds,
+        # records numbered per source across kinds, source and role by name (strings are built
+        # only for the files written)
+        idn = IdNames({kind: res.labels for kind, _, res, _, _ in done})
+        coded = stages.run("number records and identities", _code_kinds, idn, done, specs)
 
-        def write_golden(kind, ids):
+        def write_golden(kind, codes):
             def build():  # the attributes are read again, one at a time, the linking arrays freed
                 def read(columns, dates=False):
                     return load_mentions(std_dir, kind, names, columns, dates)
-                return golden_records_read(read, ids, kind, trust, survivorship)
+                return golden_records_coded(read, codes, idn, kind, trust, survivorship)
             pq.write_table(stages.run(f"{kind}: golden records", build), out / f"golden_{kind}.parquet")
 
-        for kind, (table, res, empty, check) in zip(kinds, linked):
-            if res is None:
-                continue
+        golden: list = []
+        for kind, table, res, empty, check in done:
             results[kind] = res
             report["kinds"][kind] = res.report
-            ids = _identity_ids(kind, res.labels)
-            assign = pa.table({
-                "source": _str(table.column("source")), "record_id": table.column("record_id"),
-                "role": _str(table.column("role")), "kind": _str(table.column("kind")), "identity_id": ids,
-                "match_probability": pa.array(res.probability, mask=np.isnan(res.probability)),
-            })
-            lonely = prior = None
+            lonely = None
             if check is not None:
                 sizes = np.bincount(res.labels, minlength=len(res.labels))
                 lonely = (sizes[res.labels] == 1) & (check != 0)
             if empty.any() or (lonely is not None and lonely.any()):
-                prior = pa.concat_tables(assignments) if assignments else None
-                ids, placed = stages.run(f"{kind}: place mentions by relations", infer_from_relations,
-                                         assign, empty, prior, specs, kind, lonely, check)
-                assign = assign.set_column(assign.column_names.index("identity_id"), "identity_id", ids)
+                prior = {k: coded[k] for k, *_ in done[:[d[0] for d in done].index(kind)]}
+                codes, placed = stages.run(f"{kind}: place mentions by relations", place_by_relations,
+                                           coded[kind], prior, empty, specs, kind, lonely, check)
+                coded[kind].ident = codes
                 res.report["blank_mentions"] = int(empty.sum())
                 res.report["alone_mentions"] = int(lonely.sum()) if lonely is not None else 0
                 res.report["placed_by_relations"] = placed
-                res.identities = len(pc.unique(ids))
-            assignments.append(assign)
-            # golden records need only this kind's ids: the worker builds them while this thread
-            # places the next kind's mentions
-            golden.append((write_golden, (kind, ids)))
+                res.identities = int((np.bincount(codes - idn.offset[kind]) > 0).sum()) if len(codes) else 0
+            # golden records need only this kind's identity codes: the worker builds them while
+            # this thread places the next kind's mentions
+            golden.append((write_golden, (kind, coded[kind].ident)))
             if pool is not None:
-                golden[-1] = (pool.submit(write_golden, kind, ids), *golden[-1])
-        del linked
-        table = empty = check = ids = lonely = prior = None  # (the last kind's, and the prior kinds' assignments)
-
-        assign = pa.concat_tables(assignments) if assignments else pa.table(
-            {k: pa.array([], pa.string()) for k in [*_KEY, "identity_id"]} | {"match_probability": pa.array([], pa.float32())})
-        del assignments
-        jobs = [*golden, (pq.write_table, (assign, out / "assignments.parquet"))]
-        del golden
+                golden[-1] = (pool.submit(write_golden, kind, coded[kind].ident), *golden[-1])
+        empty = check = lonely = prior = codes = None
+        keys = [(kind, table, res.probability, coded[kind].ident) for kind, table, res, _, _ in done]
+        del done
+        jobs = [*golden, (stages.run, ("write assignments", _write_assignments, keys, idn, out / "assignments.parquet"))]
+        del golden, keys
         if pool is not None:
-            jobs[-1] = (pool.submit(pq.write_table, *jobs[-1][1]), *jobs[-1])
-        rel = stages.run("relations", relations, assign, specs)
+            jobs[-1] = (pool.submit(stages.run, *jobs[-1][1]), *jobs[-1])
+        rel = stages.run("relations", relations_coded, coded, specs, idn)
+        del coded
         pq.write_table(rel, out / "relations.parquet")
         report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
-        del assign, rel  # (the jobs hold what they still need)
+        del rel  # (the jobs hold what they still need)
         # the worker runs its queue in order: this thread takes what it has not started, last
-        # first, dropping each job once run (its arguments: the assignments, a kind's ids)
+        # first, dropping each job once run (its arguments: the mentions' keys, a kind's codes)
         pending = []
         while jobs:
             job = jobs.pop()
@@ -772,16 +768,104 @@ def _side_by_side_fits(mentions: int) -> bool:
 
 
 def _str(col):
-    """A dictionary-encoded key column as plain strings (what the outputs hold)."""
+    """A dictionary-encoded key column as plain strings (what the evidence holds)."""
     return col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
 
 
-def _identity_ids(kind: str, labels: np.ndarray) -> pa.Array:
-    """``P000001``-style ids numbered in order of each identity's first mention."""
-    mark = np.zeros(len(labels), np.int64)
-    mark[labels] = 1
-    dense = (np.cumsum(mark) - 1)[labels]  # labels are members' indices: rank them in order
-    width = max(6, len(str(len(labels))))
-    prefix = _PREFIX.get(kind, kind[:1].upper())
-    numbers = pc.cast(pa.array(dense.reshape(-1) + 1), pa.string())
-    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, "0"), "")
+def _few(col) -> pa.Array:
+    """A key column of few values as a dictionary<int16, string> array."""
+    col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col.cast(pa.string()))
+    return col.cast(pa.dictionary(pa.int16(), pa.string()))
+
+
+class IdNames:
+    """Identity codes and their ``P000001``-style ids. A kind's identities are numbered in order
+    of their first mention; its ids share one width, so with the kinds laid out in prefix order,
+    code order is id-string order and ids sort and compare as integers."""
+
+    def __init__(self, labels: dict[str, np.ndarray]):
+        self.dense: dict[str, np.ndarray] = {}
+        self.offset: dict[str, int] = {}
+        self.spec: dict[str, tuple[int, int, str, int]] = {}  # (offset, count, prefix, width), by prefix
+        prefix = {kind: _PREFIX.get(kind, kind[:1].upper()) for kind in labels}
+        if len(set(prefix.values())) < len(prefix):
+            raise ValueError(f"kinds share an id prefix: {prefix}")
+        at = 0
+        for kind in sorted(labels, key=prefix.get):
+            lab = labels[kind]
+            mark = np.zeros(len(lab), np.int64)
+            mark[lab] = 1
+            count = int(mark.sum())
+            self.dense[kind] = ((np.cumsum(mark) - 1)[lab] + at).astype(np.int64)
+            self.offset[kind] = at
+            self.spec[kind] = (at, count, prefix[kind], max(6, len(str(len(lab)))))
+            at += count
+        self.size = at
+
+    def names(self, kind: str) -> pa.Array:
+        """Every id of ``kind``, in code order."""
+        _, count, prefix, width = self.spec[kind]
+        numbers = pc.cast(pa.array(np.arange(1, count + 1, dtype=np.int64)), pa.string())
+        return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, "0"), "")
+
+    def __call__(self, codes: np.ndarray) -> pa.Array:
+        """The ids of ``codes`` (-1: null)."""
+        codes = np.asarray(codes, np.int64)
+        out = pa.nulls(len(codes), pa.string())
+        starts = np.array([x[0] for x in self.spec.values()] + [self.size])
+        which = np.searchsorted(starts, codes, "right") - 1
+        pieces, rows = [], []
+        for i, (at, _, prefix, width) in enumerate(self.spec.values()):
+            r = np.flatnonzero((which == i) & (codes >= 0))
+            if len(r):
+                numbers = pc.cast(pa.array(codes[r] - at + 1), pa.string())
+                pieces.append(pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, "0"), ""))
+                rows.append(r)
+        if not pieces:
+            return out
+        r = np.concatenate(rows)
+        if len(r) == len(codes) and len(pieces) == 1:
+            return pieces[0]
+        back = np.full(len(codes), -1, np.int64)  # row -> its place among the pieces
+        back[r] = np.arange(len(r))
+        return pa.concat_arrays(pieces).take(pa.array(back, mask=back < 0))
+
+
+def _code_kinds(idn: IdNames, done: list, specs: list[SourceSpec]) -> dict[str, Coded]:
+    """Each linked kind's mentions as :class:`Coded` (records numbered together across kinds)."""
+    sources, roles = vocabulary(specs)
+    src = [code_names(table.column("source"), sources) for _, table, *_ in done]
+    recs = record_codes(src, [table.column("record_id") for _, table, *_ in done], len(sources))
+    return {kind: Coded(s, code_names(table.column("role"), roles), r, idn.dense[kind], sources, roles)
+            for (kind, table, *_), s, r in zip(done, src, recs)}
+
+
+_ASSIGN_ROWS = 1 << 21  # rows of assignments built and written at a time
+
+
+def _write_assignments(keys: list, idn: IdNames, path: Path) -> None:
+    """``assignments.parquet``: per kind (in link order), its mentions' keys, identity ids and
+    match probabilities, built and written a slice at a time. Each kind's ids are made once and
+    taken by code."""
+    # source, role and kind go in as the dictionaries they are held as: Parquet stores them so
+    # anyway, and without the Arrow schema readers get plain strings (casting first cost seconds)
+    few = pa.dictionary(pa.int16(), pa.string())
+    schema = pa.schema([("source", few), ("record_id", pa.string()), ("role", few), ("kind", few),
+                        ("identity_id", pa.string()), ("match_probability", pa.float32())])
+    with pq.ParquetWriter(path, schema, store_schema=False, use_dictionary=["source", "role", "kind"]) as w:
+        while keys:
+            kind, table, prob, codes = keys.pop(0)
+            names = idn.names(kind)
+            local = codes - idn.offset[kind]
+            for s in range(0, table.num_rows, _ASSIGN_ROWS):
+                t = table.slice(s, _ASSIGN_ROWS)
+                p = prob[s:s + _ASSIGN_ROWS]
+                w.write_table(pa.table({
+                    "source": _few(t.column("source")), "record_id": t.column("record_id"),
+                    "role": _few(t.column("role")), "kind": _few(t.column("kind")),
+                    "identity_id": names.take(pa.array(local[s:s + _ASSIGN_ROWS])),
+                    "match_probability": pa.array(p, pa.float32(), mask=np.isnan(p)),
+                }, schema=schema))
+            del kind, table, prob, codes, names, local
