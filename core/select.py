@@ -12,7 +12,7 @@ import numpy as np
 
 from ._jit import jit
 
-__all__ = ["best_per_group"]
+__all__ = ["FREQUENCY", "RECENCY", "TRUST", "best_per_group", "group_dense", "survivors"]
 
 
 @jit
@@ -50,3 +50,118 @@ def best_per_group(group: np.ndarray, scores: np.ndarray, tiebreak: np.ndarray, 
     if n:
         _best(group, scores, tiebreak, out)
     return out
+
+
+# --------------------------------------------------------------------------- survivorship per cell
+# Golden records choose, per identity, among *cells*: the distinct values (hashes) of its mentions.
+# A cell scores its trust (the highest of its mentions'), frequency (its mentions) and recency (the
+# latest of its mentions'); the winner has the greatest scores in the criteria's order, then the
+# lowest first row. One pass over identities with their rows grouped once, instead of sorting
+# (identity, value) keys for every attribute.
+TRUST, FREQUENCY, RECENCY = 0, 1, 2
+_SMALL = 16  # groups up to this size are sorted by insertion: no allocation
+
+
+@jit
+def _group_dense(ident, k):
+    starts = np.zeros(k + 1, np.int64)
+    for i in range(len(ident)):
+        starts[ident[i] + 1] += 1
+    for g in range(k):
+        starts[g + 1] += starts[g]
+    pos = starts[:-1].copy()
+    order = np.empty(len(ident), np.int64)
+    for i in range(len(ident)):
+        g = ident[i]
+        order[pos[g]] = i
+        pos[g] += 1
+    return order, starts
+
+
+def group_dense(ident: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows grouped by ``ident`` in 0..k-1, ascending within a group; the k+1 group bounds): a
+    counting sort."""
+    ident = np.ascontiguousarray(ident, dtype=np.int64)
+    if len(ident) and (ident.min() < 0 or ident.max() >= k):
+        raise ValueError(f"group ids must lie in [0, {k})")
+    return _group_dense(ident, k)
+
+
+@jit
+def _survivors(order, starts, h, trust, recency, crit, pick):
+    most = 0
+    for g in range(len(starts) - 1):
+        most = max(most, starts[g + 1] - starts[g])
+    buf = np.empty(most, np.int64)
+    cur = np.empty(3, np.int64)
+    best = np.empty(3, np.int64)
+    for g in range(len(starts) - 1):
+        m = 0
+        for t in range(starts[g], starts[g + 1]):
+            r = order[t]
+            if h[r] != 0:
+                buf[m] = r
+                m += 1
+        pick[g] = -1
+        if m == 0:
+            continue
+        # rows by value, ascending rows within one value (both sorts are stable)
+        if m <= _SMALL:
+            for i in range(1, m):
+                r = buf[i]
+                j = i - 1
+                while j >= 0 and h[buf[j]] > h[r]:
+                    buf[j + 1] = buf[j]
+                    j -= 1
+                buf[j + 1] = r
+        else:
+            rows = buf[:m].copy()
+            keys = np.empty(m, np.uint64)
+            for i in range(m):
+                keys[i] = h[rows[i]]
+            o = np.argsort(keys, kind="mergesort")
+            for i in range(m):
+                buf[i] = rows[o[i]]
+        i = 0
+        while i < m:
+            first = buf[i]
+            value = h[first]
+            cur[TRUST] = trust[first]
+            cur[FREQUENCY] = 0
+            cur[RECENCY] = recency[first]
+            while i < m and h[buf[i]] == value:
+                cur[TRUST] = max(cur[TRUST], trust[buf[i]])
+                cur[RECENCY] = max(cur[RECENCY], recency[buf[i]])
+                cur[FREQUENCY] += 1
+                i += 1
+            better = pick[g] < 0
+            if not better:
+                decided = False
+                for c in crit:
+                    if cur[c] != best[c]:
+                        better = cur[c] > best[c]
+                        decided = True
+                        break
+                if not decided:
+                    better = first < pick[g]
+            if better:
+                pick[g] = first
+                best[:] = cur
+
+
+def survivors(order: np.ndarray, starts: np.ndarray, h: np.ndarray, trust: np.ndarray, recency: np.ndarray,
+              criteria) -> np.ndarray:
+    """int64 per group (:func:`group_dense`'s ``order, starts``): the first row of its winning cell
+    (see above) among rows whose value hash ``h`` is non-zero, -1 when it has none. ``criteria``:
+    :data:`TRUST`, :data:`FREQUENCY`, :data:`RECENCY` in the order they count."""
+    n = len(order)
+    h = np.ascontiguousarray(h, dtype=np.uint64)
+    trust = np.ascontiguousarray(trust, dtype=np.int64)
+    recency = np.ascontiguousarray(recency, dtype=np.int64)
+    crit = np.asarray(list(criteria), dtype=np.int64)
+    if not (len(h) == len(trust) == len(recency) == n) or (len(crit) and (crit.min() < 0 or crit.max() > 2)):
+        raise ValueError("h, trust and recency need one value per row, criteria codes 0..2")
+    pick = np.empty(len(starts) - 1, np.int64)
+    _survivors(np.ascontiguousarray(order, dtype=np.int64), np.ascontiguousarray(starts, dtype=np.int64),
+               h, trust, recency, crit, pick)
+    return pick

@@ -1030,6 +1030,24 @@ def best_per_group(group, scores, tiebreak, k: int) -> list[int]:
     return best
 
 
+def survivors(ident, h, trust, recency, criteria, k: int) -> list[int]:
+    """Reference for ``weft.core.select.survivors``: per identity, group its rows with non-zero
+    ``h`` by value; a value scores (max trust, count, max recency), picked by the scores in
+    ``criteria`` order (0 trust, 1 frequency, 2 recency), ties to the lowest first row."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i, (g, v) in enumerate(zip(ident, h)):
+        if v != 0:
+            cells.setdefault((int(g), int(v)), []).append(i)
+    best = [-1] * k
+    key_of = {}
+    for (g, _), rows in cells.items():
+        score = (max(int(trust[r]) for r in rows), len(rows), max(int(recency[r]) for r in rows))
+        key = (tuple(-score[c] for c in criteria), rows[0])
+        if best[g] < 0 or key < key_of[g]:
+            best[g], key_of[g] = rows[0], key
+    return best
+
+
 # --------------------------------------------------------------------------- placing by relations
 from collections import Counter, defaultdict  # noqa: E402
 

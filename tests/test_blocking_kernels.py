@@ -482,6 +482,35 @@ def test_best_per_group(c):
         best_per_group(np.array([0]), np.zeros((2, c)), np.zeros(1), 3)
 
 
+@pytest.mark.parametrize("criteria", [(0, 1, 2), (1, 0), (2,), ()])
+def test_survivors_match_reference(criteria):
+    from weft.core.select import group_dense, survivors
+
+    rng = np.random.default_rng(len(criteria))
+    k = 300
+    # group sizes from 1 to 200 (both the insertion and the merge sort), some groups empty
+    ident = np.concatenate([np.full(rng.integers(1, 200) if g % 37 == 0 else rng.integers(0, 9), g)
+                            for g in range(k - 20)])
+    ident = ident[rng.permutation(len(ident))]
+    n = len(ident)
+    h = rng.integers(0, 6, n).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # 0: no value
+    trust = rng.integers(0, 3, n)
+    recency = rng.integers(-3, 3, n)
+    recency[rng.random(n) < 0.1] = np.iinfo(np.int32).min  # undated
+    order, starts = group_dense(ident, k)
+    assert order.tolist() == np.argsort(ident, kind="stable").tolist()
+    assert np.diff(starts).tolist() == np.bincount(ident, minlength=k).tolist()
+    got = survivors(order, starts, h, trust, recency, criteria)
+    assert got.tolist() == naive.survivors(ident, h, trust, recency, criteria, k)
+    assert (got[-20:] == -1).all() and (got >= 0).sum() > 200
+    with pytest.raises(ValueError):
+        group_dense(np.array([3]), 3)
+    with pytest.raises(ValueError):
+        survivors(order, starts, h[:-1], trust, recency, criteria)
+    with pytest.raises(ValueError):
+        survivors(order, starts, h, trust, recency, (3,))
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_pair_set_keeps_each_pair_once_with_its_first_tag(seed):
     rng = np.random.default_rng(seed)

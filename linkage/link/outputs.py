@@ -17,9 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from weft.core import blocking as B
-from weft.core import hashing as H
-from weft.core.select import best_per_group
+from weft.core.select import FREQUENCY, RECENCY, TRUST, group_dense, survivors
 
 from ..arrow import as_array, hash_strings
 from ..specs import SourceSpec
@@ -428,7 +426,9 @@ def _golden(read, ident: np.ndarray, id_sorted: pa.Array, kind: str, trust: dict
     np.cumsum(np.bincount(cells // m, minlength=k), out=src_off[1:])
     out = {"identity_id": id_sorted, "mentions": pa.array(np.bincount(ident, minlength=k)),
            "sources": pa.ListArray.from_arrays(pa.array(src_off.astype(np.int32)), src_names)}
-    crit = {"trust": None, "frequency": None, "recency": None}
+    # mentions grouped by identity once; each attribute is then one pass over the groups
+    order, starts = group_dense(ident, k)
+    crit = [{"trust": TRUST, "frequency": FREQUENCY, "recency": RECENCY}[c] for c in survivorship]
     for attr, col in GOLDEN.get(kind, {}).items():
         cols = col if isinstance(col, tuple) else (col,)
         values = _coalesce(read(set(cols)), cols)
@@ -436,23 +436,7 @@ def _golden(read, ident: np.ndarray, id_sorted: pa.Array, kind: str, trust: dict
             continue
         text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
         h = hash_strings(values if text else values.cast(pa.string()))
-        rows = np.flatnonzero(h != 0)
-        if len(rows) == 0:
-            out[attr] = pa.nulls(k, values.type)
-            continue
-        # a cell is one (identity, value): its rows are contiguous in the stable key order
-        cell = H.combine((ident[rows] + 1).astype(np.uint64), h[rows])
-        order, starts = B.group_by_key(cell)
-        in_order = rows[order]
-        heads = starts[:-1]
-        crit["frequency"] = np.diff(starts)
-        crit["trust"] = np.maximum.reduceat(tr[in_order], heads)
-        crit["recency"] = np.maximum.reduceat(rec[in_order].astype(np.int64), heads)
-        first_row = in_order[heads]  # a cell's lowest row: its value and its tie-break
-        scores = np.column_stack([crit[c] for c in survivorship]) if survivorship \
-            else np.zeros((len(heads), 0), np.int64)
-        best = best_per_group(ident[first_row], scores, first_row, k)
-        pick = np.where(best >= 0, first_row[np.maximum(best, 0)], -1)
+        pick = survivors(order, starts, h, tr, rec, crit)
         picked = values.take(pa.array(pick, mask=pick < 0))
         out[attr] = picked.cast(pa.string()) if pa.types.is_large_string(picked.type) else picked
     return pa.table(out)
