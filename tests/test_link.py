@@ -424,6 +424,48 @@ def test_em_recovers_m_and_prior():
     assert ((prob > 0.5) == match).mean() > 0.99
 
 
+@pytest.mark.parametrize("with_tf", [False, True])
+def test_one_pass_scores_match_the_per_attribute_weights(with_tf):
+    from weft.core.score import fs_scores
+    from weft.linkage.link.comparisons import Comparison
+    from weft.linkage.link.model import Model
+
+    rng = np.random.default_rng(7)
+    comps = [Comparison("name", "exact", ("a",)), Comparison("dob", "date", ("b",)),
+             Comparison("sex", "exact", ("c",))]
+    m = [np.array([0.0, 0.1, 0.9]), np.array([0.0, 0.02, 0.03, 0.05, 0.1, 0.8]), np.array([0.0, 1e-9, 1.0])]
+    u = [np.array([0.0, 0.99, 0.01]), np.array([0.0, 0.9, 0.01, 0.04, 0.04, 0.01]), np.array([0.0, 0.5, 0.5])]
+    model = Model("person", comps, m, u, prior=0.001)
+    n, mentions = 20_000, 500
+    gamma = np.stack([rng.integers(0, len(x), n) for x in m], axis=1).astype(np.uint8)
+    left = rng.integers(0, mentions, n)
+    tf = None
+    if with_tf:  # value codes per mention, frequency per code (code 0: no value)
+        codes = rng.integers(0, 40, mentions)
+        freq = np.concatenate([[0.0], rng.dirichlet(np.ones(39))])
+        tf = [(codes, freq), None, None]
+    want_w = model.weights(gamma, None if tf is None else [freq[codes[left]], None, None])
+    want_total, want_prob = model.score(want_w, 0.01)
+    total, prob = model.score_levels(gamma, 0.01, tf, left)
+    np.testing.assert_allclose(total, want_total, rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(prob, want_prob, rtol=1e-6, atol=1e-7)
+    # and against the formula, pair by pair
+    lw = model.level_weights()
+    for p in rng.integers(0, n, 200):
+        w = model.prior_weight(0.01) + sum(
+            (np.log2(max(m[0][2], 1e-6) / max(freq[codes[left[p]]], 1e-6)) if with_tf and j == 0 and gamma[p, j] == 2
+             else lw[j][gamma[p, j]]) for j in range(3))
+        assert total[p] == pytest.approx(w, abs=1e-4)
+        assert prob[p] == pytest.approx(1 / (1 + 2.0 ** -min(max(w, -60), 60)), abs=1e-6)
+    with pytest.raises(ValueError):
+        fs_scores(gamma[:, :2], lw, 0.0)
+    with pytest.raises(ValueError):
+        fs_scores(np.full((1, 3), 9, np.uint8), lw, 0.0)
+    with pytest.raises(ValueError):
+        fs_scores(gamma, lw, 0.0, [(np.zeros(3, np.int64), np.zeros(1, np.float32)), None, None])  # no left
+    assert [len(x) for x in fs_scores(gamma[:0], lw, 0.0)] == [0, 0]
+
+
 def test_naive_pairs_reference_sane():
     # the reference itself: two identical labelings are perfect
     lab = [0, 0, 1, 2, 2, 2]

@@ -423,12 +423,11 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
                 counts = feats.counts(c.tf)
                 tf_of[c.name] = (feats.dense(c.tf), counts / max(1, counts[1:].sum()))
         kept, vetoes, near = [], 0, 0
+        tf_codes = [tf_of.get(c.name) for c in comps]
         for s in range(0, len(left), _PAIR_CHUNK):
             sl = slice(s, s + _PAIR_CHUNK)
             g, lt = gamma[sl], left[sl]
-            tf = [tf_of[c.name][1][tf_of[c.name][0][lt]] if c.name in tf_of else None for c in comps]
-            w = model.weights(g, tf)
-            total_w, prob = model.score(w, prior)
+            total_w, prob = model.score_levels(g, prior, tf_codes, lt)
             vetoed = _vetoes(cfg, comps, g)
             vetoed |= _lacking(cfg, comps, g)
             if cfg.keyless_vetoes:
@@ -437,7 +436,10 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
             vetoes += int(vetoed.sum())
             near += int((np.abs(prob - model.threshold) < 0.05).sum())
             ok = np.flatnonzero((prob >= model.threshold) & ~vetoed)
-            kept.append((ok + s, total_w[ok], prob[ok], w[ok]))
+            # per-attribute weights (the evidence) only for the pairs kept
+            lo = lt[ok]
+            w = model.weights(g[ok], [t[1][t[0][lo]] if t is not None else None for t in tf_codes])
+            kept.append((ok + s, total_w[ok], prob[ok], w))
         report["vetoed_pairs"] = vetoes
         report["scoring_prior"] = prior
         ok = np.concatenate([k[0] for k in kept])
