@@ -13,7 +13,6 @@ for the few pairs that are kept.
 from __future__ import annotations
 
 import numpy as np
-
 from numba import prange
 
 from ._jit import jit

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._jit import jit
 
-__all__ = ["FREQUENCY", "RECENCY", "TRUST", "best_per_group", "group_dense", "survivors"]
+__all__ = ["FREQUENCY", "RECENCY", "TRUST", "best_per_group", "group_dense", "rivals_within", "survivors"]
 
 
 @jit
@@ -165,3 +165,37 @@ def survivors(order: np.ndarray, starts: np.ndarray, h: np.ndarray, trust: np.nd
     _survivors(np.ascontiguousarray(order, dtype=np.int64), np.ascontiguousarray(starts, dtype=np.int64),
                h, trust, recency, crit, pick)
     return pick
+
+
+# --------------------------------------------------------------------------- rivals within a margin
+@jit
+def _rivals(order, starts, w, key, margin, out):
+    for g in range(len(starts) - 1):
+        best = -1
+        for t in range(starts[g], starts[g + 1]):
+            i = order[t]
+            if best < 0 or w[i] > w[best]:  # (ties: the first)
+                best = i
+        out[g] = False
+        if best < 0:
+            continue
+        bound = w[best] - margin  # (float32, as the weights are)
+        for t in range(starts[g], starts[g + 1]):
+            i = order[t]
+            if key[i] != key[best] and w[i] >= bound:
+                out[g] = True
+                break
+
+
+def rivals_within(order: np.ndarray, starts: np.ndarray, w: np.ndarray, key: np.ndarray, margin: float) -> np.ndarray:
+    """bool per group (:func:`group_dense`'s ``order, starts``): whether an item whose ``key``
+    differs from the best item's (greatest ``w``, ties to the first) scores within ``margin`` of it.
+    Weights and margin are float32."""
+    w = np.ascontiguousarray(w, dtype=np.float32)
+    key = np.ascontiguousarray(key, dtype=np.uint64)
+    if len(w) != len(order) or len(key) != len(order):
+        raise ValueError("w and key need one value per item")
+    out = np.zeros(len(starts) - 1, np.bool_)
+    _rivals(np.ascontiguousarray(order, dtype=np.int64), np.ascontiguousarray(starts, dtype=np.int64), w, key,
+            np.float32(margin), out)
+    return out

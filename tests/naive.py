@@ -1072,6 +1072,23 @@ def survivors(ident, h, trust, recency, criteria, k: int) -> list[int]:
     return best
 
 
+def rivals_within(group, w, key, margin, k: int) -> list[bool]:
+    """Reference for ``weft.core.select.rivals_within``, over items' groups: per group, the best
+    item (greatest w, ties to the first), and whether another key scores within margin of it
+    (float32 arithmetic, as the weights are)."""
+    import numpy as np
+
+    out = [False] * k
+    for g in range(k):
+        items = [i for i in range(len(group)) if group[i] == g]
+        if not items:
+            continue
+        best = max(items, key=lambda i: (w[i], -i))
+        bound = np.float32(w[best]) - np.float32(margin)
+        out[g] = any(key[i] != key[best] and np.float32(w[i]) >= bound for i in items)
+    return out
+
+
 # --------------------------------------------------------------------------- placing by relations
 from collections import Counter, defaultdict  # noqa: E402
 

@@ -511,6 +511,24 @@ def test_survivors_match_reference(criteria):
         survivors(order, starts, h, trust, recency, (3,))
 
 
+@pytest.mark.parametrize("margin", [0.0, 1.5])
+def test_rivals_within_match_reference(margin):
+    from weft.core.select import group_dense, rivals_within
+
+    rng = np.random.default_rng(int(margin * 10))
+    k, n = 400, 3000
+    group = rng.integers(0, k - 30, n)  # 30 empty groups
+    w = (rng.integers(-8, 9, n) / 2).astype(np.float32)  # many ties
+    key = rng.integers(1, 4, n).astype(np.uint64)
+    order, starts = group_dense(group, k)
+    got = rivals_within(order, starts, w, key, margin)
+    want = naive.rivals_within(group, w, key, margin, k)
+    assert got.tolist() == want
+    assert 50 < sum(want) < k - 50
+    with pytest.raises(ValueError):
+        rivals_within(order, starts, w[:-1], key, margin)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_pair_set_keeps_each_pair_once_with_its_first_tag(seed):
     rng = np.random.default_rng(seed)

@@ -24,7 +24,7 @@ import os
 import resource
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from weft.core._jit import one_kernel_thread, threadsafe_kernels
+from weft.core.select import group_dense, rivals_within
 
 from ..arrow import hash_strings
 from ..specs import KINDS, SourceSpec
@@ -364,8 +365,9 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
 
 
 def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None, seed: int = 1,
-                  stages: Stages | None = None, out: Path | None = None) -> KindResult:
-    """Link a kind's prepared mentions (:func:`prepare`)."""
+                  stages: Stages | None = None, out: Path | None = None, helper: Executor | None = None) -> KindResult:
+    """Link a kind's prepared mentions (:func:`prepare`); with ``helper`` (an idle thread whose
+    kernels may run beside this one's) the model is trained there while pairs are blocked."""
     stages = stages or Stages()
     kind = cfg.kind
     rng = np.random.default_rng(seed)
@@ -385,20 +387,26 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
     report["strong_edges"] = len(s_left)
     report["strong_refused"] = int(refused1.sum())
 
-    # blocking
-    left, right, tag, rstats = stages.run(f"{kind}: blocking", candidate_pairs, feats, cfg, label1, keyed,
-                                          component_keys(label1, cannot))
-    report["blocking"] = [s.as_dict() for s in rstats]
-    report["candidate_pairs"] = len(left)
-
+    # training reads only the features (its own sample of blocks, random pairs), so with a
+    # ``helper`` thread it runs beside blocking
     comps = list(cfg.comparisons)
+    fitting = None
     if model is None and comps:
         def fit():
             u = estimate_u(feats, comps, rng, cfg.u_pairs)
             tl, tr = training_pairs(feats, cfg, rng)
             gamma = compute_levels(feats, comps, tl, tr)
             return train(kind, comps, gamma, u, threshold=cfg.threshold)
-        model = stages.run(f"{kind}: train (u, EM)", fit)
+        fitting = helper.submit(stages.run, f"{kind}: train (u, EM)", fit) if helper is not None else None
+
+    # blocking
+    left, right, tag, rstats = stages.run(f"{kind}: blocking", candidate_pairs, feats, cfg, label1, keyed,
+                                          component_keys(label1, cannot))
+    report["blocking"] = [s.as_dict() for s in rstats]
+    report["candidate_pairs"] = len(left)
+
+    if model is None and comps:
+        model = fitting.result() if fitting is not None else stages.run(f"{kind}: train (u, EM)", fit)
     elif model is not None:
         if model.kind != kind:
             raise ValueError(f"model is for kind {model.kind!r}, not {kind!r}")
@@ -577,18 +585,10 @@ def _ambiguous(ml, mr, mw, keyed, label, comp_key, margin) -> np.ndarray:
     drop = np.zeros(len(ml), bool)
     if len(side_m) == 0:
         return drop
-    order = np.lexsort((-w, side_m))
-    m_s, k_s, w_s = side_m[order], okey[order], w[order]
-    first = np.ones(len(order), bool)
-    first[1:] = m_s[1:] != m_s[:-1]
-    grp = np.cumsum(first) - 1
-    best_key = k_s[first][grp]
-    best_w = w_s[first][grp]
-    rival = np.full(grp[-1] + 1, -np.inf)
-    other = k_s != best_key
-    np.maximum.at(rival, grp[other], w_s[other])
-    amb_grp = rival >= best_w[first] - margin
-    drop[pair[order][amb_grp[grp]]] = True
+    # per keyless mention, its sides in pair order: a counting sort, then one pass
+    order, starts = group_dense(side_m, len(keyed))
+    amb = rivals_within(order, starts, w, okey, margin)
+    drop[pair[order[np.repeat(amb, np.diff(starts))]]] = True
     return drop
 
 
@@ -630,10 +630,11 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
 
     With ``concurrent`` (and a thread-safe Numba threading layer), the kinds after the first are
     loaded and linked on a worker thread while the first (persons, the largest) is linked on this
-    one; then golden records are built there while relations are built here. Most stages are
-    single-threaded NumPy and Arrow glue, so the second core would otherwise idle. Kinds are
-    independent until mentions are placed by relations, which runs in kind order here; the
-    results do not depend on ``concurrent``.
+    one, when their arrays fit in memory side by side; either way golden records and the
+    assignments file are built there while mentions are placed and relations built here. Most
+    stages are single-threaded NumPy and Arrow glue, so the second core would otherwise idle.
+    Kinds are independent until mentions are placed by relations, which runs in kind order here;
+    the results do not depend on ``concurrent``.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -652,7 +653,7 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     trust = {s.name: s.trust for s in specs}
     cfgs = {kind: (configs or {}).get(kind) or default_config(kind, specs) for kind in kinds}
 
-    def load_and_link(kind: str):
+    def load_and_link(kind: str, helper: Executor | None = None):
         """(the mentions' key columns, result, mentions with nothing to compare, their place-alone
         hashes): a kind's strings are read part by part into the arrays linking reads, and freed
         with them when it is linked."""
@@ -661,20 +662,28 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
                        count_mentions(std_dir, kind, names), cfg, stages)
         if prep is None:
             return None, None, None, None
-        res = link_prepared(prep, cfg, model=(models or {}).get(kind), seed=seed, stages=stages, out=out)
+        res = link_prepared(prep, cfg, model=(models or {}).get(kind), seed=seed, stages=stages, out=out,
+                            helper=helper)
         return prep.feats.table, res, prep.empty, prep.check
 
     sizes = {kind: count_mentions(std_dir, kind, names) for kind in kinds}
     fits = _side_by_side_fits(sum(sizes.values()))
     report["mentions_per_kind"] = sizes
-    pool = (ThreadPoolExecutor(1, initializer=one_kernel_thread)
-            if concurrent and fits and len(kinds) > 1 and threadsafe_kernels() else None)
-    if concurrent and not fits:
-        report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side"
+    pool = ThreadPoolExecutor(1, initializer=one_kernel_thread) if concurrent and threadsafe_kernels() else None
+    # linking kinds side by side needs their arrays at once; the outputs after linking are small
+    # enough to share the cores at any size
+    side_by_side = pool is not None and fits and len(kinds) > 1
+    if pool is not None and not fits:
+        report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side: linked one " \
+                                       "after another, outputs built side by side"
     try:
-        if pool is not None:
+        if side_by_side:
             later = [pool.submit(load_and_link, kind) for kind in kinds[1:]]  # one after another
-            linked = [load_and_link(kinds[0])] + [f.result() for f in later]
+            # the first kind trains beside its blocking, by when the others are mostly linked
+            with ThreadPoolExecutor(1, initializer=one_kernel_thread) as helper:
+                first = load_and_link(kinds[0], helper)
+            linked = [first] + [f.result() for f in later]
+            del first
         else:
             linked = [load_and_link(kind) for kind in kinds]
 
@@ -746,6 +755,7 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     seconds = time.perf_counter() - t0
     report["stages"] = stages.rows
     report["concurrent"] = pool is not None
+    report["kinds_side_by_side"] = side_by_side
     report["arrow_memory_pool"] = pa.default_memory_pool().backend_name
     report["seconds"] = round(seconds, 3)
     report["peak_rss_mb"] = round(_peak_mb(), 1)
