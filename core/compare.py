@@ -51,7 +51,6 @@ __all__ = [
     "ADDRESS_LEVELS",
     "DATE_LEVELS",
     "ID_LEVELS",
-    "NAME_LEVELS",
     "NUMBER_LEVELS",
     "PHONE_LEVELS",
     "address_levels",
@@ -63,14 +62,12 @@ __all__ = [
     "levenshtein",
     "number_levels",
     "osa",
-    "person_name_levels",
     "phone_levels",
     "qgram_jaccard",
     "set_overlap",
 ]
 
 DATE_LEVELS = ("null", "different", "same_year", "within_days", "day_month_swap", "exact")
-NAME_LEVELS = ("null", "different", "jw_0.80", "pinyin_reading", "jw_0.92", "former_name", "pinyin", "exact")
 ID_LEVELS = ("null", "different", "transposition", "substitution", "same_body", "id15_id18", "equal")
 PHONE_LEVELS = ("null", "different", "one_edit", "equal")
 ADDRESS_LEVELS = ("null", "different", "same_district", "same_street_or_community", "same_building",
@@ -232,20 +229,14 @@ def _jaro_kernel(codes, offsets, left, right, prefix_weight, out, sink):
                 f1 = _grow(f1, l1)
                 f2 = _grow(f2, l2)
                 sim = _jaro_pair(codes, s1, l1, s2, l2, f1, f2)
-            out[p] = _winkler(codes, s1, l1, s2, l2, sim, prefix_weight)
-
-
-@jit
-def _winkler(codes, s1, l1, s2, l2, sim, prefix_weight):
-    """Winkler's boost of Jaro ``sim``: threshold 0.7, as in rapidfuzz and jellyfish; weight 0
-    gives plain Jaro."""
-    if prefix_weight > 0.0 and sim > 0.7:
-        pre = 0
-        lim = min(4, l1, l2)
-        while pre < lim and codes[s1 + pre] == codes[s2 + pre]:
-            pre += 1
-        sim += pre * prefix_weight * (1.0 - sim)
-    return sim
+            # Winkler's boost threshold 0.7, as in rapidfuzz and jellyfish; weight 0 gives plain Jaro.
+            if prefix_weight > 0.0 and sim > 0.7:
+                pre = 0
+                lim = min(4, l1, l2)
+                while pre < lim and codes[s1 + pre] == codes[s2 + pre]:
+                    pre += 1
+                sim += pre * prefix_weight * (1.0 - sim)
+            out[p] = sim
 
 
 # ------------------------------------------------------------------------------- edit distances
@@ -532,64 +523,6 @@ def _set_overlap_kernel(offsets, hashes, left, right, out):
         out[p] = inter / min(da, db)
 
 
-# ------------------------------------------------------------------------------------ person names
-
-
-@jit(parallel=True)
-def _name_kernel(key, pinyin, former, codes, offsets, set_off, set_h, left, right, close, similar,
-                 prefix_weight, out):
-    n = len(left)
-    has_py = len(pinyin) > 0
-    has_sets = len(set_off) > 1
-    has_former = len(former) > 0
-    for k in prange(_n_chunks(n)):
-        f1 = np.empty(64, dtype=np.bool_)
-        f2 = np.empty(64, dtype=np.bool_)
-        pms = np.empty(64, dtype=np.uint64)
-        for p in range(k * _CHUNK, min(n, (k + 1) * _CHUNK)):
-            a = left[p]
-            b = right[p]
-            ka = key[a]
-            kb = key[b]
-            if ka == 0 or kb == 0:
-                out[p] = 0
-                continue
-            if ka == kb:
-                out[p] = 7
-                continue
-            if has_py and pinyin[a] != 0 and pinyin[a] == pinyin[b]:
-                out[p] = 6
-                continue
-            # what the keys leave open: the strings, the readings, the former names
-            s1 = offsets[a]
-            l1 = offsets[a + 1] - s1
-            s2 = offsets[b]
-            l2 = offsets[b + 1] - s2
-            if l1 == 0 or l2 == 0:
-                sim = 1.0 if l1 == l2 else 0.0
-            elif l1 <= 64 and l2 <= 64:
-                sim = _jaro_bits(codes, s1, l1, s2, l2, pms)
-            else:
-                f1 = _grow(f1, l1)
-                f2 = _grow(f2, l2)
-                sim = _jaro_pair(codes, s1, l1, s2, l2, f1, f2)
-            jw = np.float32(_winkler(codes, s1, l1, s2, l2, sim, prefix_weight))
-            level = 2 if jw >= similar else 1
-            if has_sets and level < 3:
-                e1 = set_off[a + 1]
-                e2 = set_off[b + 1]
-                if e1 > set_off[a] and e2 > set_off[b]:
-                    _, _, inter = _distinct_overlap(set_h[set_off[a]:e1], e1 - set_off[a],
-                                                    set_h[set_off[b]:e2], e2 - set_off[b])
-                    if inter > 0:
-                        level = 3
-            if jw >= close:
-                level = 4
-            if has_former and ((former[a] != 0 and former[a] == kb) or (former[b] != 0 and former[b] == ka)):
-                level = 5
-            out[p] = level
-
-
 # ----------------------------------------------------------------------------------------- dates
 
 
@@ -661,58 +594,50 @@ def _near(codes, s1, s2, l):
     return 3
 
 
-@jit(parallel=True)
-def _id_kernel(codes, offsets, valid, left, right, out):
-    for p in prange(len(left)):
-        a = left[p]
-        b = right[p]
-        if not (valid[a] and valid[b]):
-            out[p] = 0
-            continue
-        s1 = offsets[a]
-        l1 = offsets[a + 1] - s1
-        s2 = offsets[b]
-        l2 = offsets[b + 1] - s2
-        if l1 == l2:
-            near = _near(codes, s1, s2, l1)
-            if near == 0:
-                out[p] = 6
-            elif near == 1:
-                out[p] = 4 if l1 == 18 and codes[s1 + 17] != codes[s2 + 17] else 3
-            else:
-                out[p] = 2 if near == 2 else 1
-            continue
-        if l1 == 18 and l2 == 15:
-            s1, s2 = s2, s1
-        elif not (l1 == 15 and l2 == 18):
-            out[p] = 1
-            continue
-        # s1 is the 15: region [0:6] then yymmdd + sequence, i.e. the 18's [8:17]
-        same = True
-        for i in range(15):
-            if codes[s1 + i] != codes[s2 + (i if i < 6 else i + 2)]:
-                same = False
-                break
-        out[p] = 5 if same else 1
-
-
-@jit(parallel=True)
-def _phone_kernel(codes, offsets, valid, left, right, out):
-    for p in prange(len(left)):
-        a = left[p]
-        b = right[p]
-        if not (valid[a] and valid[b]):
-            out[p] = 0
-            continue
-        s1 = offsets[a]
-        l1 = offsets[a + 1] - s1
-        s2 = offsets[b]
-        l2 = offsets[b + 1] - s2
-        if l1 != l2:
-            out[p] = 1
-            continue
+@jit
+def _id_pair(codes, s1, l1, s2, l2):
+    if l1 == l2:
         near = _near(codes, s1, s2, l1)
-        out[p] = 3 if near == 0 else (2 if near < 3 else 1)
+        if near == 0:
+            return 6
+        if near == 1:
+            return 4 if l1 == 18 and codes[s1 + 17] != codes[s2 + 17] else 3
+        return 2 if near == 2 else 1
+    if l1 == 18 and l2 == 15:
+        s1, s2 = s2, s1
+    elif not (l1 == 15 and l2 == 18):
+        return 1
+    # s1 is the 15: region [0:6] then yymmdd + sequence, i.e. the 18's [8:17]
+    for i in range(15):
+        if codes[s1 + i] != codes[s2 + (i if i < 6 else i + 2)]:
+            return 1
+    return 5
+
+
+@jit
+def _phone_pair(codes, s1, l1, s2, l2):
+    if l1 != l2:
+        return 1
+    near = _near(codes, s1, s2, l1)
+    return 3 if near == 0 else (2 if near < 3 else 1)
+
+
+@jit(parallel=True)
+def _short_kernel(codes, offsets, valid, left, right, what, out, sink):
+    """ID numbers (``what`` 0) or phones (1), a chunk at a time: the rows are gathered and touched
+    first (:func:`_spans`), so the random pairs' cache misses overlap."""
+    n = len(left)
+    for k in prange(_n_chunks(n)):
+        lo = k * _CHUNK
+        hi = min(n, lo + _CHUNK)
+        span = np.empty((_CHUNK, 4), dtype=np.int64)
+        sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
+        for p in range(lo, hi):
+            if not (valid[left[p]] and valid[right[p]]):
+                out[p] = 0
+                continue
+            s1, l1, s2, l2 = span[p - lo, 0], span[p - lo, 1], span[p - lo, 2], span[p - lo, 3]
+            out[p] = _id_pair(codes, s1, l1, s2, l2) if what == 0 else _phone_pair(codes, s1, l1, s2, l2)
 
 
 # ------------------------------------------------------------------------- addresses and numbers
@@ -908,45 +833,6 @@ def set_overlap(set_offsets, set_hashes, left, right, rows_sorted: bool = False)
     return out
 
 
-def person_name_levels(key, codes, offsets, left, right, pinyin=None, set_offsets=None, set_hashes=None,
-                       former=None, close: float = 0.92, similar: float = 0.80,
-                       prefix_weight: float = 0.1) -> np.ndarray:
-    """:data:`NAME_LEVELS` per pair of person names, in one pass.
-
-    ``key``: uint64 name key per row (0 = no name); ``codes, offsets``: the key's code points;
-    ``pinyin``: the order-free pinyin key; ``set_offsets, set_hashes``: each row's readings, every
-    row sorted (:func:`sort_set_rows`); ``former``: the former name's key. Each optional part
-    left out is never a reason to agree. Levels: exact key > same pinyin key > a former name is
-    the other's name > Jaro–Winkler >= ``close`` > a shared reading > Jaro–Winkler >= ``similar``
-    > different; the string and the readings are compared only when the keys leave it open."""
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
-    n = len(offsets) - 1
-
-    def rowwise(x, name):
-        if x is None:
-            return np.zeros(0, np.uint64)
-        x = np.ascontiguousarray(x, dtype=np.uint64)
-        if x.shape != (n,):
-            raise ValueError(f"{name} must hold one value per row ({n}), got shape {x.shape}")
-        return x
-
-    key = rowwise(key, "key")
-    pinyin, former = rowwise(pinyin, "pinyin"), rowwise(former, "former")
-    if (set_offsets is None) != (set_hashes is None):
-        raise ValueError("set_offsets and set_hashes go together")
-    if set_offsets is None:
-        set_off, set_h = np.zeros(1, np.int64), np.zeros(0, np.uint64)
-    else:
-        set_off = np.ascontiguousarray(set_offsets, dtype=np.int64)
-        set_h = np.ascontiguousarray(set_hashes, dtype=np.uint64)
-        if set_off.shape != (n + 1,) or set_off[0] < 0 or set_off[-1] > len(set_h) or (np.diff(set_off) < 0).any():
-            raise ValueError(f"set_offsets must be {n + 1} non-decreasing positions within set_hashes")
-    out = np.empty(len(left), dtype=np.uint8)
-    _name_kernel(key, pinyin, former, codes, offsets, set_off, set_h, left, right, np.float32(close),
-                 np.float32(similar), float(prefix_weight), out)
-    return out
-
-
 def date_levels(days, valid, left, right, within_days: int) -> np.ndarray:
     """:data:`DATE_LEVELS` per pair; ``days`` int32 days since 1970-01-01 (any int32 is a date)."""
     within_days = int(within_days)
@@ -965,7 +851,7 @@ def id_levels(codes, offsets, valid, left, right) -> np.ndarray:
     codes, offsets, left, right = _string_args(codes, offsets, left, right)
     valid = _valid(valid, len(offsets) - 1)
     out = np.empty(len(left), dtype=np.uint8)
-    _id_kernel(codes, offsets, valid, left, right, out)
+    _short_kernel(codes, offsets, valid, left, right, 0, out, _sink(out))
     return out
 
 
@@ -974,7 +860,7 @@ def phone_levels(codes, offsets, valid, left, right) -> np.ndarray:
     codes, offsets, left, right = _string_args(codes, offsets, left, right)
     valid = _valid(valid, len(offsets) - 1)
     out = np.empty(len(left), dtype=np.uint8)
-    _phone_kernel(codes, offsets, valid, left, right, out)
+    _short_kernel(codes, offsets, valid, left, right, 1, out, _sink(out))
     return out
 
 

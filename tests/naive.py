@@ -749,30 +749,6 @@ def cmp_set_overlap(a, b) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
-def cmp_person_name_level(a: dict, b: dict) -> int:
-    """Reference for ``core.compare.person_name_levels``: ``a``/``b`` hold ``key`` (None: no
-    name), ``pinyin_key``, ``readings`` (a list) and ``former`` (None where absent); the text
-    compared is the key. Jaro–Winkler from rapidfuzz (prefix weight 0.1), in float32 as stored."""
-    import numpy as np
-    from rapidfuzz.distance import JaroWinkler
-
-    if a["key"] is None or b["key"] is None:
-        return 0
-    if a["key"] == b["key"]:
-        return 7
-    if a.get("pinyin_key") is not None and a.get("pinyin_key") == b.get("pinyin_key"):
-        return 6
-    if (a.get("former") is not None and a["former"] == b["key"]) or (
-            b.get("former") is not None and b["former"] == a["key"]):
-        return 5
-    jw = np.float32(JaroWinkler.similarity(a["key"], b["key"], prefix_weight=0.1))
-    if jw >= np.float32(0.92):
-        return 4
-    if set(a.get("readings") or ()) & set(b.get("readings") or ()):
-        return 3
-    return 2 if jw >= np.float32(0.80) else 1
-
-
 def cmp_date_level(a: int | None, b: int | None, within_days: int) -> int:
     if a is None or b is None:
         return 0

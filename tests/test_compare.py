@@ -245,50 +245,6 @@ def test_set_overlap_vs_naive():
     np.testing.assert_array_equal(compare.set_overlap(offsets, srt, left, right, rows_sorted=True), got)
 
 
-@pytest.mark.parametrize("parts", ["all", "key_only", "no_former"])
-def test_person_name_levels_vs_naive(table, parts):
-    strings, cp, left, right = table
-    rng = np.random.default_rng(len(parts))
-    n = len(strings)
-    # a name key per distinct text (a few null), a pinyin key shared by look-alikes, readings
-    # from a small pool, former names that are other rows' names
-    ids = {s: i + 1 for i, s in enumerate(dict.fromkeys(strings))}
-    key_of = [None if rng.random() < 0.03 else s for s in strings]
-    key = np.array([ids[s] * 7919 if s is not None else 0 for s in key_of], np.uint64)
-    py_of = [None if s is None or rng.random() < 0.1 else (len(s) % 5, s[:1]) for s in key_of]
-    py_ids = {v: i + 1 for i, v in enumerate(dict.fromkeys(x for x in py_of if x is not None))}
-    pinyin = np.array([py_ids[x] if x is not None else 0 for x in py_of], np.uint64)
-    readings = [sorted(set(rng.integers(0, 40, rng.integers(0, 4)).tolist())) for _ in range(n)]
-    former_of = [strings[rng.integers(0, n)] if rng.random() < 0.2 else None for _ in range(n)]
-    former = np.array([ids[f] * 7919 if f is not None else 0 for f in former_of], np.uint64)
-    offsets = np.concatenate([[0], np.cumsum([len(r) for r in readings])]).astype(np.int64)
-    hashes = np.array([h for r in readings for h in r], np.uint64)
-    # pairs: the table's, plus former names pointing at the other side
-    fl = np.flatnonzero(former != 0)
-    fr = np.array([strings.index(former_of[i]) for i in fl])
-    left, right = np.concatenate([left, fl, fr]), np.concatenate([right, fr, fl])
-    kw = {}
-    if parts != "key_only":
-        kw = {"pinyin": pinyin, "set_offsets": offsets, "set_hashes": hashes}
-    if parts == "all":
-        kw["former"] = former
-    got = compare.person_name_levels(key, cp.codes, cp.offsets, left, right, **kw)
-
-    def row(i):
-        return {"key": key_of[i], "pinyin_key": py_of[i] if "pinyin" in kw else None,
-                "readings": readings[i] if "pinyin" in kw else None, "former": former_of[i] if "former" in kw else None}
-
-    want = np.array([naive.cmp_person_name_level(row(a), row(b)) for a, b in zip(left, right)])
-    _assert_pairs(got, want, strings, left, right)
-    hit = np.bincount(want, minlength=8)
-    assert (hit[[0, 1, 2, 4, 7]] > 0).all() and (parts == "key_only" or (hit[[3, 6]] > 0).all())
-    assert parts != "all" or hit[5] > 0
-    with pytest.raises(ValueError):
-        compare.person_name_levels(key[:-1], cp.codes, cp.offsets, left, right)
-    with pytest.raises(ValueError):
-        compare.person_name_levels(key, cp.codes, cp.offsets, left, right, set_offsets=offsets)
-
-
 def test_set_overlap_edges():
     rows = [[], [5, 5, 5], [5], [9, 5, 7], [7, 9, 9, 1]]
     offsets = np.array([0, 0, 3, 4, 7, 11])

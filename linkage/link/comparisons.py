@@ -40,7 +40,7 @@ _JW_SIMILAR = 0.80
 _DATE_WINDOW = 30
 
 METHODS: dict[str, tuple[str, ...]] = {
-    "person_name": tuple(K.NAME_LEVELS),
+    "person_name": ("null", "different", "jw_0.80", "pinyin_reading", "jw_0.92", "former_name", "pinyin", "exact"),
     "company_name": ("null", "different", "jw_0.80", "jw_0.92", "exact"),
     "id_number": tuple(K.ID_LEVELS),
     "date": tuple(K.DATE_LEVELS),
@@ -118,16 +118,32 @@ def _jw_levels(feats: Features, col: str, left, right) -> np.ndarray:
 
 def _person_name(feats: Features, cols, left, right) -> np.ndarray:
     key, pinyin, alt, former = (list(cols) + [None] * 4)[:4]
-    cp = feats.strings(key)
-    kw = {}
+    known, exact = _eq(feats.codes(key), left, right)
+    out = np.where(known, 1, 0).astype(np.uint8)
+    same_py = np.zeros(len(left), bool)
     if pinyin and feats.has(pinyin):
-        kw["pinyin"] = feats.codes(pinyin)
-        # (an all-null alt adds nothing); the rows come sorted
-        kw["set_offsets"], kw["set_hashes"] = feats.sets(*((pinyin, alt) if alt else (pinyin,)))
-    if former and feats.has(former):
-        kw["former"] = feats.codes(former)
-    return K.person_name_levels(feats.codes(key), cp.codes, cp.offsets, left, right, close=_JW_CLOSE,
-                                similar=_JW_SIMILAR, **kw)
+        _, same_py = _eq(feats.codes(pinyin), left, right)
+    # the string and set comparators only for what the keys leave open (most candidates agree)
+    open_ = np.flatnonzero(known & ~exact & ~same_py)
+    if len(open_):
+        lo, ro = left[open_], right[open_]
+        sub = np.ones(len(open_), np.uint8)
+        jw = _jw_levels(feats, key, lo, ro)
+        sub[jw == 1] = 2
+        if pinyin and feats.has(pinyin):
+            set_cols = (pinyin, alt) if alt else (pinyin,)  # (an all-null alt adds nothing)
+            offs, members = feats.sets(*set_cols)
+            overlap = K.set_overlap(offs, members, lo, ro, rows_sorted=True)
+            sub[(overlap > 0) & (sub < 3)] = 3
+        sub[jw == 2] = 4
+        if former and feats.has(former):
+            k, f = feats.codes(key), feats.codes(former)
+            fl, fr = f[lo], f[ro]
+            sub[((fl != 0) & (fl == k[ro])) | ((fr != 0) & (fr == k[lo]))] = 5
+        out[open_] = sub
+    out[known & same_py] = 6
+    out[exact] = 7
+    return out
 
 
 def _company_name(feats: Features, cols, left, right) -> np.ndarray:
