@@ -282,6 +282,24 @@ def test_concurrent_run_equals_serial(city_run, tmp_path):
     for run, side_by_side in ((res, True), (serial, False)):
         starts = {s["stage"]: s["start_s"] for s in run.report["stages"]}
         assert (starts["entity: load"] < starts["person: cluster"]) == side_by_side
+    assert res.report["kinds_side_by_side"] and not serial.report["kinds_side_by_side"]
+
+
+def test_kinds_one_after_another_with_outputs_beside(city_run, tmp_path, monkeypatch):
+    """A city too big for the kinds side by side: linked one after another, outputs still built on
+    the worker, the same files."""
+    from weft.linkage.link import run as R
+
+    city, out, res = city_run
+    monkeypatch.setattr(R, "_side_by_side_fits", lambda mentions: False)
+    specs = load_specs(sorted(specs_dir().glob("*.toml")), data_dir=city)
+    one = link(specs, tmp_path, standardized=out / "standardized")
+    assert one.report["concurrent"] and not one.report["kinds_side_by_side"]
+    assert "concurrent_skipped" in one.report
+    starts = {s["stage"]: s["start_s"] for s in one.report["stages"]}
+    assert starts["entity: load"] > starts["person: cluster"]
+    for name in ("assignments", "relations", "golden_person", "golden_entity", "golden_house"):
+        assert pq.read_table(out / f"{name}.parquet").equals(pq.read_table(tmp_path / f"{name}.parquet")), name
 
 
 def _same_feature(a, b) -> bool:
