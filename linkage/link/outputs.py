@@ -96,15 +96,14 @@ class Coded:
         """The rows of ``source``'s ``role`` mentions whose record id is known, ascending."""
         if source not in self.sources or role not in self.roles:
             return np.zeros(0, np.int64)
-        if self._groups is None:  # one stable sort by (source, role), not a pass per relation
-            nr = len(self.roles) + 1
+        nr = len(self.roles) + 1
+        if self._groups is None:  # one counting sort by (source, role), not a pass per relation
             key = (self.source.astype(np.int64) + 1) * nr + self.role + 1
-            key[self.record < 0] = -1
-            order = np.argsort(key, kind="stable")
-            self._groups = (order, key[order])
-        order, sk = self._groups
-        k = (self.sources.index(source) + 1) * (len(self.roles) + 1) + self.roles.index(role) + 1
-        return order[np.searchsorted(sk, k, "left"):np.searchsorted(sk, k, "right")]
+            key[self.record < 0] = 0  # (group 0: no record id, never asked for)
+            self._groups = group_dense(key, (len(self.sources) + 1) * nr)
+        order, starts = self._groups
+        k = (self.sources.index(source) + 1) * nr + self.roles.index(role) + 1
+        return order[starts[k]:starts[k + 1]]
 
 
 def vocabulary(specs: list[SourceSpec]) -> tuple[list[str], list[str]]:
