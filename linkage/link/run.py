@@ -818,9 +818,8 @@ class IdNames:
 
     def names(self, kind: str) -> pa.Array:
         """Every id of ``kind``, in code order."""
-        _, count, prefix, width = self.spec[kind]
-        numbers = pc.cast(pa.array(np.arange(1, count + 1, dtype=np.int64)), pa.string())
-        return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, "0"), "")
+        at, count, _, _ = self.spec[kind]
+        return self(np.arange(at, at + count, dtype=np.int64))
 
     def __call__(self, codes: np.ndarray) -> pa.Array:
         """The ids of ``codes`` (-1: null)."""
