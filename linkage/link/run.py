@@ -630,9 +630,10 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
 
     With ``concurrent`` (and a thread-safe Numba threading layer), the kinds after the first are
     loaded and linked on a worker thread while the first (persons, the largest) is linked on this
-    one, when their arrays fit in memory side by side; either way golden records and the
-    assignments file are built there while mentions are placed and relations built here. Most
-    stages are single-threaded NumPy and Arrow glue, so the second core would otherwise idle.
+    one, when their arrays fit in memory side by side; golden records and the assignments file are
+    then built there while mentions are placed and relations built here (otherwise after that, on
+    both threads). Most stages are single-threaded NumPy and Arrow glue, so the second core would
+    otherwise idle.
     Kinds are independent until mentions are placed by relations, which runs in kind order here;
     the results do not depend on ``concurrent``.
     """
@@ -675,7 +676,7 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     side_by_side = pool is not None and fits and len(kinds) > 1
     if pool is not None and not fits:
         report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side: linked one " \
-                                       "after another, outputs built side by side"
+                                       "after another, outputs built side by side after relations"
     try:
         if side_by_side:
             later = [pool.submit(load_and_link, kind) for kind in kinds[1:]]  # one after another
@@ -723,20 +724,24 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             # golden records need only this kind's identity codes: the worker builds them while
             # this thread places the next kind's mentions
             golden.append((write_golden, (kind, coded[kind].ident)))
-            if pool is not None:
+            if side_by_side:
                 golden[-1] = (pool.submit(write_golden, kind, coded[kind].ident), *golden[-1])
         empty = check = lonely = prior = codes = None
         keys = [(kind, table, res.probability, coded[kind].ident) for kind, table, res, _, _ in done]
         del done
         jobs = [*golden, (stages.run, ("write assignments", _write_assignments, keys, idn, out / "assignments.parquet"))]
         del golden, keys
-        if pool is not None:
+        if side_by_side:
             jobs[-1] = (pool.submit(stages.run, *jobs[-1][1]), *jobs[-1])
         rel = stages.run("relations", relations_coded, coded, specs, idn)
         del coded
         pq.write_table(rel, out / "relations.parquet")
         report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
         del rel  # (the jobs hold what they still need)
+        if pool is not None and not side_by_side:
+            # a city too big to link its kinds side by side: beside placement and relations the
+            # golden records would not fit either (the 10M city went past 24 GB), after them they do
+            jobs = [(pool.submit(fn, *args), fn, args) for fn, args in jobs]
         # the worker runs its queue in order: this thread takes what it has not started, last
         # first, dropping each job once run (its arguments: the mentions' keys, a kind's codes)
         pending = []
