@@ -1019,17 +1019,6 @@ def relation_edges(rows: list[tuple], specs) -> list[tuple]:
     return [(*k, sorted(set(v)), len(v)) for k, v in sorted(edges.items(), key=lambda kv: order(kv[0]))]
 
 
-def best_per_group(group, scores, tiebreak, k: int) -> list[int]:
-    """Reference for ``weft.core.select.best_per_group``: sort each group's items by
-    (-scores..., tiebreak, index) and take the first."""
-    best = [-1] * k
-    for g in range(k):
-        items = [i for i in range(len(group)) if group[i] == g]
-        if items:
-            best[g] = min(items, key=lambda i: (*(-int(v) for v in scores[i]), int(tiebreak[i]), i))
-    return best
-
-
 def survivors(ident, h, trust, recency, criteria, k: int) -> list[int]:
     """Reference for ``weft.core.select.survivors``: per identity, group its rows with non-zero
     ``h`` by value; a value scores (max trust, count, max recency), picked by the scores in

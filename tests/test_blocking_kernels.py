@@ -462,26 +462,6 @@ def test_union_find_rejects_bad_input():
 
 
 # ---------------------------------------------------------------------------------------- survivorship
-@pytest.mark.parametrize("c", [0, 1, 3])
-def test_best_per_group(c):
-    from weft.core.select import best_per_group
-
-    rng = np.random.default_rng(12 + c)
-    n, k = 3000, 400  # some groups empty, many ties (few distinct scores)
-    group = rng.integers(0, k - 50, n)  # the last 50 groups stay empty
-    scores = rng.integers(-2, 3, (n, c))
-    scores[rng.random((n, c)) < 0.1] = np.iinfo(np.int64).min
-    tiebreak = rng.integers(0, 50, n)
-    got = best_per_group(group, scores, tiebreak, k)
-    assert got.tolist() == naive.best_per_group(group, scores, tiebreak, k)
-    assert (got == -1).any() and (got >= 0).any()
-    assert best_per_group(np.empty(0, np.int64), np.empty((0, c)), np.empty(0), 3).tolist() == [-1, -1, -1]
-    with pytest.raises(ValueError):
-        best_per_group(np.array([3]), np.zeros((1, c)), np.zeros(1), 3)
-    with pytest.raises(ValueError):
-        best_per_group(np.array([0]), np.zeros((2, c)), np.zeros(1), 3)
-
-
 @pytest.mark.parametrize("criteria", [(0, 1, 2), (1, 0), (2,), ()])
 def test_survivors_match_reference(criteria):
     from weft.core.select import group_dense, survivors
