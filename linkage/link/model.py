@@ -88,9 +88,8 @@ class Model:
         for j, w in enumerate(lw):
             out[:, j] = w[gamma[:, j]]
             if tf is not None and tf[j] is not None:
-                top = len(w) - 1  # the exact level is always the last
-                hit = gamma[:, j] == top
-                out[hit, j] = np.log2(max(self.m[j][top], _FLOOR) / np.maximum(tf[j][hit], _FLOOR))
+                hit = gamma[:, j] == len(w) - 1
+                out[hit, j] = self.tf_weights(j, tf[j][hit])
         return out
 
     def tf_weights(self, j: int, freq: np.ndarray) -> np.ndarray:
