@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from weft.core.blocking import group_by_key
 from weft.core.select import FREQUENCY, RECENCY, TRUST, group_dense, survivors
 
 from ..arrow import as_array, hash_strings
@@ -214,7 +215,16 @@ def relations_coded(by_kind: dict[str, Coded], specs: list[SourceSpec], names) -
     tail = np.unique([t[2] for t in triples], return_inverse=True)[1].ravel()
     m = top + 1
     # two int64 keys: (relation, from_kind, from_id) and (to_kind, to_id, source)
-    o = np.lexsort((((tail[trip] * m) + to) * len(sources) + src, head[trip] * m + frm))
+    k1, k2 = head[trip] * m + frm, ((tail[trip] * m) + to) * len(sources) + src
+    span1, span2 = (int(head.max()) + 1) * m, (int(tail.max()) + 1) * m * len(sources)
+    if span1 * span2 < 2**64 - 1:  # one packed key: a radix sort (35M edges at 10M: a lexsort took 40 s)
+        packed = k1.astype(np.uint64) * np.uint64(span2) + k2.astype(np.uint64) + np.uint64(1)
+        del k1, k2
+        o = group_by_key(packed)[0]
+        del packed
+    else:
+        o = np.lexsort((k2, k1))
+        del k1, k2
     trip, frm, to, src = trip[o], frm[o], to[o], src[o]
     new_edge = np.ones(len(o), bool)
     new_edge[1:] = (trip[1:] != trip[:-1]) | (frm[1:] != frm[:-1]) | (to[1:] != to[:-1])
