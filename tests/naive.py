@@ -1054,6 +1054,25 @@ def rivals_within(group, w, key, margin, k: int) -> list[bool]:
     return out
 
 
+def key_owners(k, names, consistent, rows, size: int) -> list[int]:
+    """Reference for ``linkage.link.blocking.key_owners``: per key, count its entries per name;
+    the owner name has the most (ties: one with a consistent entry, then the lowest name code);
+    the owner is that name's lowest row. 0 for keys nobody holds."""
+    cells: dict = {}
+    for key, name, c, row in zip(k, names, consistent, rows):
+        n, any_c, first = cells.get((int(key), int(name)), (0, False, None))
+        cells[(int(key), int(name))] = (n + 1, any_c or bool(c), row if first is None else min(first, row))
+    out = [0] * size
+    best: dict = {}
+    for (key, name), (n, any_c, first) in cells.items():
+        rank = (n, any_c, -name)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, first)
+    for key, (_, first) in best.items():
+        out[key] = int(first)
+    return out
+
+
 # --------------------------------------------------------------------------- placing by relations
 from collections import Counter, defaultdict  # noqa: E402
 

@@ -509,6 +509,24 @@ def test_rivals_within_match_reference(margin):
         rivals_within(order, starts, w[:-1], key, margin)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_key_owners_match_reference(seed):
+    """The owner of each identifier: most frequent name, then an ID-consistent one, then the
+    lowest name code; its first row. Names include null (0) and the largest codes."""
+    from weft.linkage.link.blocking import key_owners
+
+    rng = np.random.default_rng(seed)
+    n, size = 4000, 700
+    rows = np.sort(rng.choice(20_000, n, replace=False))
+    k = rng.integers(1, size - 50, n)  # 50 keys nobody holds
+    pool = np.array([0, 1, 2, 2**63, 2**64 - 2, *rng.integers(3, 2**63, 5)], np.uint64)
+    names = pool[rng.integers(0, len(pool), n)]
+    consistent = (rng.random(n) < 0.2).astype(np.int64)
+    got = key_owners(k, names, consistent, rows, size)
+    assert got.tolist() == naive.key_owners(k, names, consistent, rows, size)
+    assert key_owners(k[:0], names[:0], consistent[:0], rows[:0], 5).tolist() == [0] * 5
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_pair_set_keeps_each_pair_once_with_its_first_tag(seed):
     rng = np.random.default_rng(seed)
