@@ -353,6 +353,42 @@ def test_features_built_part_by_part_equal_the_whole_table(city_run, kind):
         assert parts.table.column(c).cast(pa.string()).equals(whole.table.column(c).cast(pa.string()))
 
 
+@pytest.mark.parametrize("kind", ["person", "entity"])
+def test_parts_read_on_two_threads_equal_one(city_run, tmp_path, kind):
+    """Parts read as runs of row groups (or slices of a large one), every other part read and
+    computed on a helper thread, give the arrays of one thread reading batches: same rows, same
+    foreign identifiers dropped, same features, same key columns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from weft.core._jit import one_kernel_thread
+    from weft.linkage.link.run import count_mentions, iter_mentions, iter_parts, prepare
+
+    _, out, _ = city_run
+    std = out / "standardized"
+    small = tmp_path / kind
+    small.mkdir()
+    for f in sorted((std / kind).glob("*.parquet")):  # row groups of 500: runs of them make parts
+        pq.write_table(pq.read_table(f), small / f.name, row_group_size=500)
+    cfg = default_config(kind)
+    n = count_mentions(std, kind)
+    one = prepare(lambda cols: iter_mentions(std, kind, None, cols, rows=1_200), n, cfg)
+    with ThreadPoolExecutor(1, initializer=one_kernel_thread) as helper:
+        for rows in (1_200, 300):  # 300: each row group read in slices
+            parts = list(iter_parts(tmp_path, kind, None, None, rows=rows))
+            assert len(parts) > 3 and any(map(callable, parts)) and all(map(callable, parts)) == (rows > 500)
+            two = prepare(lambda cols: iter_parts(tmp_path, kind, None, cols, rows=rows), n, cfg, helper=helper)
+            assert one.report == two.report
+            assert np.array_equal(one.empty, two.empty)
+            assert (one.check is None) == (two.check is None)
+            if one.check is not None:
+                assert np.array_equal(one.check, two.check)
+            assert set(one.feats._cache) == set(two.feats._cache)
+            for r in one.feats._cache:
+                assert _same_feature(one.feats._cache[r], two.feats._cache[r]), r
+            for c in one.feats.table.column_names:
+                assert one.feats.table.column(c).cast(pa.string()).equals(two.feats.table.column(c).cast(pa.string())), c
+
+
 def test_stacked_features_answer_only_what_was_fetched():
     from weft.linkage.link.features import Features, Stacker
 

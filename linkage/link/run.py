@@ -46,7 +46,7 @@ from .model import Model, estimate_u, train
 from .outputs import (Coded, code_names, golden_columns, golden_records_coded, place_by_relations, record_codes,
                       relations_coded, vocabulary)
 
-__all__ = ["KindResult", "LinkResult", "Prepared", "Stages", "iter_mentions", "link", "link_kind", "link_prepared",
+__all__ = ["KindResult", "LinkResult", "Prepared", "Stages", "iter_mentions", "iter_parts", "link", "link_kind", "link_prepared",
            "count_mentions", "load_mentions", "prepare"]
 
 _KEY = ["source", "record_id", "role", "kind"]
@@ -215,6 +215,70 @@ def iter_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
                 yield _plain(pa.Table.from_batches([batch]), few)
 
 
+def iter_parts(std_dir: Path, kind: str, sources: list[str] | None = None,
+               columns: set[str] | None = None, rows: int = _PART_ROWS):
+    """The rows of :func:`load_mentions` as consecutive parts, each a function that reads it: runs
+    of whole row groups of at most ``rows`` rows, which any thread may read (each opens the file
+    for itself). A row group larger than ``rows`` is read here, in slices, and handed over read."""
+    for f in _files(std_dir, kind, sources):
+        meta = pq.ParquetFile(f).metadata
+        _, keep, few = _reader(f, columns)
+        run, size = [], 0
+        for g in range(meta.num_row_groups):
+            m = meta.row_group(g).num_rows
+            if run and size + m > rows:
+                yield _Part(f, run, size, keep, few)
+                run, size = [], 0
+            if m > rows:
+                pf = pq.ParquetFile(f, read_dictionary=few)
+                for batch in pf.iter_batches(batch_size=rows, row_groups=[g], columns=keep):
+                    yield _plain(pa.Table.from_batches([batch]), few)
+            elif m:
+                run.append(g)
+                size += m
+        if run:
+            yield _Part(f, run, size, keep, few)
+
+
+@dataclass
+class _Part:
+    """Row groups ``groups`` of file ``f`` (``num_rows`` rows), read when called."""
+
+    f: Path
+    groups: list[int]
+    num_rows: int
+    keep: list[str]
+    few: list[str]
+
+    def __call__(self) -> pa.Table:
+        t = pq.ParquetFile(self.f, read_dictionary=self.few).read_row_groups(self.groups, columns=self.keep)
+        if t.num_rows != self.num_rows:
+            raise ValueError(f"{self.f}: row groups {self.groups} hold {t.num_rows} rows, the footer said {self.num_rows}")
+        return _plain(t, self.few)
+
+
+def _in_order(parts: Iterable, fn: Callable, helper: Executor | None):
+    """``fn(start, table)`` for each part (``start``: its first row), in order; with ``helper``,
+    every other part is done there while this thread does the next. A part is a table or a
+    :class:`_Part`, which is read where it is done."""
+    def do(start, part):
+        return fn(start, part() if callable(part) else part)
+    start, ahead = 0, None
+    for part in parts:
+        at, start = start, start + part.num_rows
+        if helper is None:
+            yield do(at, part)
+        elif ahead is None:
+            ahead = helper.submit(do, at, part)
+        else:
+            mine = do(at, part)
+            yield ahead.result()
+            ahead = None
+            yield mine
+    if ahead is not None:
+        yield ahead.result()
+
+
 @dataclass
 class KindResult:
     kind: str
@@ -297,14 +361,15 @@ class Prepared:
     report: dict
 
 
-def prepare(parts: Callable[[set[str]], Iterable[pa.Table]], rows: int, cfg: KindConfig,
-            stages: Stages | None = None) -> Prepared | None:
-    """Read a kind's ``rows`` mentions (``parts(columns)`` yields them as consecutive tables) into
-    the arrays linking reads (None when there are none). Strong identifiers are verified first (a
-    pass over the name, birth date and identifier columns); identifiers found to be someone else's
-    are dropped as each part is read again for the rest. What the first pass computed from
-    columns the drop leaves alone (the name's codes, code points and readings) is kept, not
-    computed again."""
+def prepare(parts: Callable[[set[str]], Iterable], rows: int, cfg: KindConfig,
+            stages: Stages | None = None, helper: Executor | None = None) -> Prepared | None:
+    """Read a kind's ``rows`` mentions (``parts(columns)`` yields them as consecutive tables, or
+    functions reading them: :func:`iter_parts`) into the arrays linking reads (None when there are
+    none). Strong identifiers are verified first (a pass over the name, birth date and identifier
+    columns); identifiers found to be someone else's are dropped as each part is read again for
+    the rest. What the first pass computed from columns the drop leaves alone (the name's codes,
+    code points and readings) is kept, not computed again. With ``helper`` (an idle thread whose
+    kernels may run beside this one's), every other part is read and computed there."""
     stages = stages or Stages()
     kind = cfg.kind
     report: dict = {}
@@ -314,11 +379,15 @@ def prepare(parts: Callable[[set[str]], Iterable[pa.Table]], rows: int, cfg: Kin
         def verify():
             req = _verify_requests(cfg)
             st = Stacker(rows)
-            for t in parts(_request_columns(req)):
+
+            def part(_, t):
                 f = Features(t)
                 for r in req:
                     f.fetch(r)
-                st.add(f.thin([]))
+                return f.thin([])
+            for f in _in_order(parts(_request_columns(req)), part, helper):
+                st.add(f)
+                del f
             vf = st.finish()
             wanted = feature_requests(cfg)
             untouched = {r for r in vf._cache if r in wanted
@@ -331,22 +400,26 @@ def prepare(parts: Callable[[set[str]], Iterable[pa.Table]], rows: int, cfg: Kin
         req = feature_requests(cfg) - set(reuse)
         keep = [*_KEY, *([cfg.cannot_link_q] if cfg.cannot_link_q else [])]
         st = Stacker(rows, tuple(keep), _ENCODE)
-        empty, check, start = [], [], 0
-        for t in parts(link_columns(cfg)):
-            empty.append(_empty(t, cfg))
-            if cfg.place_alone_by:
-                check.append(hash_strings(Features(t).column(cfg.place_alone_by).cast(pa.string())))
+        empty, check = [], []
+
+        def part(start, t):
+            e = _empty(t, cfg)
+            c = hash_strings(Features(t).column(cfg.place_alone_by).cast(pa.string())) if cfg.place_alone_by else None
             if foreign is not None:
                 mine = foreign[start:start + t.num_rows]
-                start += t.num_rows
                 if mine.any():
                     t = _drop_foreign(t, mine, cfg.verify_drop)
             f = Features(t)
             _derive(f, cfg)
             for r in req:
                 f.fetch(r)
-            st.add(f.thin(keep))
-            del t, f
+            return f.thin(keep), e, c
+        for f, e, c in _in_order(parts(link_columns(cfg)), part, helper):
+            st.add(f)
+            empty.append(e)
+            if c is not None:
+                check.append(c)
+            del f
         feats = st.finish()
         feats._cache.update(reuse)
         return Prepared(feats, np.concatenate(empty), np.concatenate(check) if check else None, report)
@@ -654,13 +727,13 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     trust = {s.name: s.trust for s in specs}
     cfgs = {kind: (configs or {}).get(kind) or default_config(kind, specs) for kind in kinds}
 
-    def load_and_link(kind: str, helper: Executor | None = None):
+    def load_and_link(kind: str, helper: Executor | None = None, reader: Executor | None = None):
         """(the mentions' key columns, result, mentions with nothing to compare, their place-alone
-        hashes): a kind's strings are read part by part into the arrays linking reads, and freed
-        with them when it is linked."""
+        hashes): a kind's strings are read part by part into the arrays linking reads (every other
+        part on ``reader``), and freed with them when it is linked."""
         cfg = cfgs[kind]
-        prep = prepare(lambda columns: iter_mentions(std_dir, kind, names, columns),
-                       count_mentions(std_dir, kind, names), cfg, stages)
+        prep = prepare(lambda columns: iter_parts(std_dir, kind, names, columns),
+                       count_mentions(std_dir, kind, names), cfg, stages, helper=reader)
         if prep is None:
             return None, None, None, None
         res = link_prepared(prep, cfg, model=(models or {}).get(kind), seed=seed, stages=stages, out=out,
@@ -685,6 +758,8 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
                 first = load_and_link(kinds[0], helper)
             linked = [first] + [f.result() for f in later]
             del first
+        elif pool is not None:  # the worker is idle while kinds are linked: it reads every other part
+            linked = [load_and_link(kind, reader=pool) for kind in kinds]
         else:
             linked = [load_and_link(kind) for kind in kinds]
 
