@@ -376,6 +376,10 @@ def test_dedup_pairs():
         blocking.dedup_pairs(np.array([-1]), np.array([3]))
     with pytest.raises(ValueError):
         blocking.dedup_pairs(np.array([1, 2]), np.array([3]))
+    with pytest.raises(ValueError):  # positions past the rows they index
+        blocking.pack_pairs(np.array([0]), np.array([3]), np.arange(3))
+    with pytest.raises(TypeError):
+        blocking.pack_pairs(np.array([0.5]), np.array([1.0]))
 
 
 # ---------------------------------------------------------------------------------------- union-find
@@ -537,7 +541,14 @@ def test_pair_set_keeps_each_pair_once_with_its_first_tag(seed):
         left, right = rng.integers(0, 40, m), rng.integers(0, 40, m)  # repeats, both orders, self-pairs
         if tag == 3:
             left, right = left[:0], right[:0]
-        found.add(left, right, tag)
+        if tag % 2:  # positions into rows, mapped as they are packed (rows repeat: self-pairs too)
+            rows = rng.integers(0, 40, 50)
+            at_l, at_r = rng.integers(0, 50, m), rng.integers(0, 50, m)
+            at_l, at_r = (at_l[:0], at_r[:0]) if tag == 3 else (at_l, at_r)
+            found.add(at_l, at_r, tag, rows)
+            left, right = rows[at_l], rows[at_r]
+        else:
+            found.add(left, right, tag)
         for a, b in zip(left.tolist(), right.tolist()):
             if a != b:
                 first.setdefault((min(a, b), max(a, b)), tag)

@@ -185,7 +185,7 @@ def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: 
                 st.oversized.append({"size": int(big_sizes[k]), "example": _record_of(feats, int(ex))})
             st.oversized += [{"size": int(s)} for s in big_sizes[order[20:]]]
         st.pairs = len(l)
-        found.add(rows[l], rows[r], i)  # (each rule's pairs merged in and freed: 9 bytes a pair kept)
+        found.add(l, r, i, rows)  # (each rule's pairs merged in and freed: 9 bytes a pair kept)
         del l, r, rows, keys, comp
         stats.append(st)
     left, right, tag = found.pairs()
