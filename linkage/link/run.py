@@ -704,9 +704,11 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     With ``concurrent`` (and a thread-safe Numba threading layer), the kinds after the first are
     loaded and linked on a worker thread while the first (persons, the largest) is linked on this
     one, when their arrays fit in memory side by side; golden records and the assignments file are
-    then built there while mentions are placed and relations built here (otherwise after that, on
-    both threads). Most stages are single-threaded NumPy and Arrow glue, so the second core would
-    otherwise idle.
+    then built there while mentions are placed and relations built here. When they do not fit,
+    the kinds are linked one after another, each part of their mentions read on two threads, the
+    first kind's golden records built on the worker while the others are linked, and the other
+    outputs on both threads after relations. Most stages are single-threaded NumPy and Arrow glue,
+    so the second core would otherwise idle.
     Kinds are independent until mentions are placed by relations, which runs in kind order here;
     the results do not depend on ``concurrent``.
     """
@@ -749,7 +751,18 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     side_by_side = pool is not None and fits and len(kinds) > 1
     if pool is not None and not fits:
         report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side: linked one " \
-                                       "after another, outputs built side by side after relations"
+                                       "after another (each part read on two threads, the first kind's golden " \
+                                       "records built beside the others), the other outputs side by side after " \
+                                       "relations"
+    def write_golden(kind, codes, ids):
+        """``golden_<kind>.parquet`` from the kind's identity codes (``ids`` names them)."""
+        def build():  # the attributes are read again, one at a time, the linking arrays freed
+            def read(columns, dates=False):
+                return load_mentions(std_dir, kind, names, columns, dates)
+            return golden_records_coded(read, codes, ids, kind, trust, survivorship)
+        pq.write_table(stages.run(f"{kind}: golden records", build), out / f"golden_{kind}.parquet")
+
+    early = None  # (the first kind's golden records, when started before the others are linked)
     try:
         if side_by_side:
             later = [pool.submit(load_and_link, kind) for kind in kinds[1:]]  # one after another
@@ -758,8 +771,18 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
                 first = load_and_link(kinds[0], helper)
             linked = [first] + [f.result() for f in later]
             del first
-        elif pool is not None:  # the worker is idle while kinds are linked: it reads every other part
-            linked = [load_and_link(kind, reader=pool) for kind in kinds]
+        elif pool is not None:
+            # one kind after another, every other part read on a helper thread; the first kind's
+            # identities are final once it is linked (relations place mentions only into later
+            # kinds), so the worker builds its golden records while the others are linked
+            linked = []
+            with ThreadPoolExecutor(1, initializer=one_kernel_thread) as reader:
+                for kind in kinds:
+                    linked.append(load_and_link(kind, reader=reader))
+                    if early is None and linked[0][1] is not None:
+                        alone = IdNames({kind: linked[0][1].labels})  # (its ids as numbered with all)
+                        early = pool.submit(write_golden, kind, alone.dense[kind], alone)
+                        del alone
         else:
             linked = [load_and_link(kind) for kind in kinds]
 
@@ -771,13 +794,6 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
         # only for the files written)
         idn = IdNames({kind: res.labels for kind, _, res, _, _ in done})
         coded = stages.run("number records and identities", _code_kinds, idn, done, specs)
-
-        def write_golden(kind, codes):
-            def build():  # the attributes are read again, one at a time, the linking arrays freed
-                def read(columns, dates=False):
-                    return load_mentions(std_dir, kind, names, columns, dates)
-                return golden_records_coded(read, codes, idn, kind, trust, survivorship)
-            pq.write_table(stages.run(f"{kind}: golden records", build), out / f"golden_{kind}.parquet")
 
         golden: list = []
         for kind, table, res, empty, check in done:
@@ -798,9 +814,12 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
                 res.identities = int((np.bincount(codes - idn.offset[kind]) > 0).sum()) if len(codes) else 0
             # golden records need only this kind's identity codes: the worker builds them while
             # this thread places the next kind's mentions
-            golden.append((write_golden, (kind, coded[kind].ident)))
+            if early is not None and kind == kinds[0]:
+                golden.append((early,))  # (started: only waited for)
+                continue
+            golden.append((write_golden, (kind, coded[kind].ident, idn)))
             if side_by_side:
-                golden[-1] = (pool.submit(write_golden, kind, coded[kind].ident), *golden[-1])
+                golden[-1] = (pool.submit(write_golden, kind, coded[kind].ident, idn), *golden[-1])
         empty = check = lonely = prior = codes = None
         keys = [(kind, table, res.probability, coded[kind].ident) for kind, table, res, _, _ in done]
         del done
@@ -816,13 +835,14 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
         if pool is not None and not side_by_side:
             # a city too big to link its kinds side by side: beside placement and relations the
             # golden records would not fit either (the 10M city went past 24 GB), after them they do
-            jobs = [(pool.submit(fn, *args), fn, args) for fn, args in jobs]
+            jobs = [(pool.submit(job[0], *job[1]), *job) if len(job) == 2 else job for job in jobs]
         # the worker runs its queue in order: this thread takes what it has not started, last
-        # first, dropping each job once run (its arguments: the mentions' keys, a kind's codes)
+        # first, dropping each job once run (its arguments: the mentions' keys, a kind's codes);
+        # a job of the future alone was started early and is only waited for
         pending = []
         while jobs:
             job = jobs.pop()
-            if len(job) == 2 or job[0].cancel():
+            if len(job) == 2 or (len(job) == 3 and job[0].cancel()):
                 job[-2](*job[-1])
             else:
                 pending.append(job[0])
