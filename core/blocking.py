@@ -107,14 +107,29 @@ def _keys(keys) -> np.ndarray:
     return keys
 
 
+@jit
+def _starts(sk):
+    """Group boundaries of sorted keys: [0, each change, len] (one array, no temporaries)."""
+    g = 1 if len(sk) else 0
+    for i in range(1, len(sk)):
+        if sk[i] != sk[i - 1]:
+            g += 1
+    out = np.empty(g + 1, np.int64)
+    out[0] = 0
+    w = 1
+    for i in range(1, len(sk)):
+        if sk[i] != sk[i - 1]:
+            out[w] = i
+            w += 1
+    out[g] = len(sk)
+    return out
+
+
 def group_by_key(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(order int64[m], starts int64[groups+1])``: the m rows with a non-zero key, stably sorted by
     key, and the group boundaries in ``order``."""
     order, sk = _sorted_nonzero(_keys(keys))
-    if len(sk) == 0:
-        return order, np.zeros(1, dtype=np.int64)
-    breaks = np.flatnonzero(sk[1:] != sk[:-1]) + 1
-    return order, np.concatenate(([0], breaks, [len(sk)])).astype(np.int64)
+    return order, _starts(sk)
 
 
 def star_edges(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,12 +165,25 @@ def _plan(keys, cap: int, window: int):
     order, starts = group_by_key(keys)
     sizes = np.diff(starts)
     big = sizes > cap
-    # pairs per group: each row meets the next `lim` rows, lim = size-1 (all pairs) or window
-    limits = np.where(big, np.minimum(window, np.maximum(sizes - 1, 0)), np.maximum(sizes - 1, 0))
-    counts = limits * (limits - 1) // 2 + (sizes - limits) * limits  # sum over t<size of min(lim, t)
-    pos = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(counts, out=pos[1:])
-    return keys, order, starts, sizes, big, limits.astype(np.int64), pos
+    limits, pos = _limits(sizes, cap, window)
+    return keys, order, starts, sizes, big, limits, pos
+
+
+@jit
+def _limits(sizes, cap, window):
+    """Per group: each row meets the next ``lim`` rows, lim = size-1 (all pairs) or ``window`` in
+    a group over ``cap``; and the groups' pair offsets (sum over t<size of min(lim, t) each)."""
+    limits = np.empty(len(sizes), np.int64)
+    pos = np.empty(len(sizes) + 1, np.int64)
+    pos[0] = 0
+    for g in range(len(sizes)):
+        n = sizes[g]
+        lim = max(n - 1, 0)
+        if n > cap:
+            lim = min(window, lim)
+        limits[g] = lim
+        pos[g + 1] = pos[g] + lim * (lim - 1) // 2 + (n - lim) * lim
+    return limits, pos
 
 
 def block_pairs(keys: np.ndarray, cap: int, window: int
