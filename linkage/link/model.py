@@ -160,8 +160,9 @@ def patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return gamma[:0], np.zeros(0, np.int64)
     radix = gamma.max(axis=0).astype(np.int64) + 1
     code = np.zeros(len(gamma), np.int64)
-    for j in range(gamma.shape[1]):
-        code = code * radix[j] + gamma[:, j]
+    for j in range(gamma.shape[1]):  # in place: 60M pairs at 10M persons, two temporaries a column
+        code *= radix[j]
+        code += gamma[:, j]
     code.sort()
     first = np.ones(len(code), bool)
     first[1:] = code[1:] != code[:-1]
