@@ -32,9 +32,22 @@ def _probe(**env) -> dict:
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
 def test_retained_heap_and_system_pool():
-    r = _probe()
+    r = _probe(WEFT_RETAIN_MEMORY="all")
     assert r["first"] == r["again"] == {"glibc": "heap only, untrimmed", "arrow_pool": "system"}
     assert r["pool"] == "system" and r["ok"]
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_small_blocks_kept_large_ones_returned():
+    r = _probe(WEFT_RETAIN_MEMORY="")  # the default
+    assert r["first"] == r["again"] == {"glibc": "blocks to 32 MB kept", "arrow_pool": "system"}
+    assert r["pool"] == "system" and r["ok"]
+
+
+def test_unknown_mode_refused():
+    with pytest.raises(subprocess.CalledProcessError) as e:
+        _probe(WEFT_RETAIN_MEMORY="some")
+    assert "WEFT_RETAIN_MEMORY must be all, small or 0" in e.value.stderr
 
 
 def test_turned_off_changes_nothing():
