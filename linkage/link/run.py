@@ -834,7 +834,11 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
         del rel  # (the jobs hold what they still need)
         if pool is not None and not side_by_side:
             # a city too big to link its kinds side by side: beside placement and relations the
-            # golden records would not fit either (the 10M city went past 24 GB), after them they do
+            # golden records would not fit either (the 10M city went past 24 GB), after them they do.
+            # The worker takes the golden records largest kind first, this thread the assignments
+            # and then the smallest: the two finish together (on the 10M city, houses' 62 s
+            # against entities' 28 s and the assignments' 34 s)
+            jobs[:-1] = sorted(jobs[:-1], key=lambda job: len(job) == 2 and -len(job[1][1]))
             jobs = [(pool.submit(job[0], *job[1]), *job) if len(job) == 2 else job for job in jobs]
         # the worker runs its queue in order: this thread takes what it has not started, last
         # first, dropping each job once run (its arguments: the mentions' keys, a kind's codes);
