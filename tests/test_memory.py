@@ -12,15 +12,20 @@ import pytest
 
 _PROBE = """
 import json
-from weft.linkage.memory import retain_freed_memory
+from weft.linkage.memory import hand_back_freed_memory, retain_freed_memory
 import pyarrow as pa, numpy as np
+before = pa.default_memory_pool().backend_name
 first = retain_freed_memory()
 again = retain_freed_memory()
 # large blocks now come from the heap: allocate, free, allocate again and read back
 a = pa.array(np.arange(20_000_000)); del a
 b = pa.array(np.arange(20_000_000))
-print(json.dumps({"first": first, "again": again, "pool": pa.default_memory_pool().backend_name,
-                  "ok": int(b[-1].as_py()) == 19_999_999}))
+pool = pa.default_memory_pool().backend_name
+back = hand_back_freed_memory()
+c = pa.array(np.arange(20_000_000))  # (b, made by the kept pool, outlives the switch)
+print(json.dumps({"first": first, "again": again, "pool": pool, "before": before, "back": back,
+                  "back_again": hand_back_freed_memory(), "after": pa.default_memory_pool().backend_name,
+                  "ok": int(b[-1].as_py()) == int(c[-1].as_py()) == 19_999_999}))
 """
 
 
@@ -42,6 +47,9 @@ def test_small_blocks_kept_large_ones_returned():
     r = _probe(WEFT_RETAIN_MEMORY="")  # the default
     assert r["first"] == r["again"] == {"glibc": "blocks to 32 MB kept", "arrow_pool": "system"}
     assert r["pool"] == "system" and r["ok"]
+    # handed back (a run near the machine's memory): Arrow's own pool again, once
+    assert r["back"] == {"glibc": "large blocks mapped, heap trimmed", "arrow_pool": r["before"]}
+    assert r["after"] == r["before"] and r["back_again"] == {}
 
 
 def test_unknown_mode_refused():
@@ -52,5 +60,5 @@ def test_unknown_mode_refused():
 
 def test_turned_off_changes_nothing():
     r = _probe(WEFT_RETAIN_MEMORY="0", ARROW_DEFAULT_MEMORY_POOL="")
-    assert r["first"] == r["again"] == {}
+    assert r["first"] == r["again"] == r["back"] == {}
     assert r["pool"] != "system" and r["ok"]  # Arrow's own default (mimalloc or jemalloc) stays

@@ -36,6 +36,7 @@ from weft.core._jit import one_kernel_thread, threadsafe_kernels
 from weft.core.select import group_dense, rivals_within
 
 from ..arrow import hash_strings
+from ..memory import hand_back_freed_memory
 from ..specs import KINDS, SourceSpec
 from .blocking import candidate_pairs, strong_edges, training_pairs, verify_strong
 from .cluster import cluster, component_keys, diagnostics
@@ -749,6 +750,9 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     # linking kinds side by side needs their arrays at once; the outputs after linking are small
     # enough to share the cores at any size
     side_by_side = pool is not None and fits and len(kinds) > 1
+    if not fits:
+        # kept freed blocks would add gigabytes to a peak already near the machine's memory
+        report["memory_handed_back"] = hand_back_freed_memory()
     if pool is not None and not fits:
         report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side: linked one " \
                                        "after another (each part read on two threads, the first kind's golden " \
