@@ -831,19 +831,21 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
         del golden, keys
         if side_by_side:
             jobs[-1] = (pool.submit(stages.run, *jobs[-1][1]), *jobs[-1])
+        elif pool is not None:
+            # a city too big to link its kinds side by side: beside relations the worker writes
+            # the assignments, then the golden records of every kind but the largest left, which
+            # this thread builds after relations (the largest beside placement and relations took
+            # the 10M city past 24 GB)
+            *waits, (fn, args) = jobs
+            rest = sorted((job for job in waits if len(job) == 2), key=lambda job: -len(job[1][1]))
+            jobs = [*(job for job in waits if len(job) == 1),
+                    *((pool.submit(f, *a), f, a) for f, a in [(fn, args), *rest[1:]]), *rest[:1]]
+            del waits, rest, fn, args
         rel = stages.run("relations", relations_coded, coded, specs, idn)
         del coded
         pq.write_table(rel, out / "relations.parquet")
         report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
         del rel  # (the jobs hold what they still need)
-        if pool is not None and not side_by_side:
-            # a city too big to link its kinds side by side: beside placement and relations the
-            # golden records would not fit either (the 10M city went past 24 GB), after them they do.
-            # The worker takes the golden records largest kind first, this thread the assignments
-            # and then the smallest: the two finish together (on the 10M city, houses' 62 s
-            # against entities' 28 s and the assignments' 34 s)
-            jobs[:-1] = sorted(jobs[:-1], key=lambda job: len(job) == 2 and -len(job[1][1]))
-            jobs = [(pool.submit(job[0], *job[1]), *job) if len(job) == 2 else job for job in jobs]
         # the worker runs its queue in order: this thread takes what it has not started, last
         # first, dropping each job once run (its arguments: the mentions' keys, a kind's codes);
         # a job of the future alone was started early and is only waited for
