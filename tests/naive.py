@@ -1073,6 +1073,21 @@ def key_owners(k, names, consistent, rows, size: int) -> list[int]:
     return out
 
 
+def sorted_runs(hi, lo, s: int):
+    """Reference for ``weft.core.select.sorted_runs``: entries (sorted by (hi, lo)) grouped by
+    (hi, lo // s) in order; per group its first entry, size and distinct lo % s ascending."""
+    hi = [0] * len(lo) if len(hi) == 0 else [int(x) for x in hi]
+    groups: list = []
+    for i, (h, x) in enumerate(zip(hi, (int(v) for v in lo))):
+        key = (h, x // s)
+        if not groups or groups[-1][0] != key:
+            groups.append([key, i, 0, []])
+        groups[-1][2] += 1
+        if x % s not in groups[-1][3]:
+            groups[-1][3].append(x % s)
+    return [(g[1], g[2], sorted(g[3])) for g in groups]
+
+
 # --------------------------------------------------------------------------- placing by relations
 from collections import Counter, defaultdict  # noqa: E402
 

@@ -531,6 +531,28 @@ def test_key_owners_match_reference(seed):
     assert key_owners(k[:0], names[:0], consistent[:0], rows[:0], 5).tolist() == [0] * 5
 
 
+@pytest.mark.parametrize("split", [False, True])
+def test_sorted_runs_match_reference(split):
+    """Groups (hi, lo // s) of sorted keys with their distinct members lo % s, against the
+    reference; keys near 2**64, one-entry groups and long runs of one member."""
+    from weft.core.select import sorted_runs
+
+    rng = np.random.default_rng(int(split))
+    n, s = 5000, 7
+    lo = np.concatenate([rng.integers(0, 4000, n - 3).astype(np.uint64), np.array([2**64 - 1, 2**64 - 2, 2**64 - 9], np.uint64)])
+    hi = rng.integers(0, 5, n).astype(np.uint64) if split else np.zeros(0, np.uint64)
+    o = np.lexsort((lo, hi)) if split else np.argsort(lo, kind="stable")
+    lo = lo[o]
+    hi = hi[o] if split else hi
+    first, count, offsets, members = sorted_runs(hi, lo, s)
+    got = [(int(f), int(c), members[offsets[g]:offsets[g + 1]].tolist()) for g, (f, c) in enumerate(zip(first, count))]
+    assert got == naive.sorted_runs(hi, lo, s)
+    assert 100 < len(got) < n and count.sum() == n
+    assert [len(x) for x in sorted_runs(hi[:0], lo[:0], s)] == [0, 0, 1, 0]
+    with pytest.raises(ValueError):
+        sorted_runs(np.zeros(3, np.uint64), lo, s)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_pair_set_keeps_each_pair_once_with_its_first_tag(seed):
     rng = np.random.default_rng(seed)

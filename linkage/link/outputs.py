@@ -17,8 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from weft.core.blocking import group_by_key
-from weft.core.select import FREQUENCY, RECENCY, TRUST, group_dense, survivors
+from weft.core.select import FREQUENCY, RECENCY, TRUST, group_dense, sorted_runs, survivors
 
 from ..arrow import as_array, hash_strings
 from ..specs import SourceSpec
@@ -177,6 +176,9 @@ def relations(assign: pa.Table, specs: list[SourceSpec]) -> pa.Table:
     return relations_coded({k: coded for k in kinds}, specs, lambda c: names.take(pa.array(c, mask=c < 0)))
 
 
+_PACKED_MAX = 2**64 - 1  # (a test lowers it to take the two-key path)
+
+
 def relations_coded(by_kind: dict[str, Coded], specs: list[SourceSpec], names) -> pa.Table:
     """Identity edges from the specs' relations, counted once per (relation, from, to), sorted by
     those keys (null ids last), each with its sources (A-Z) and number of records.
@@ -184,15 +186,35 @@ def relations_coded(by_kind: dict[str, Coded], specs: list[SourceSpec], names) -
     ``by_kind``: each kind's mentions (their identity codes numbered together across kinds);
     ``names(codes)``: the id strings of identity codes. A relation's roles name their kinds, so
     the kinds are joined where they are, never concatenated."""
-    parts: list[tuple[np.ndarray, ...]] = []
-    triples: list[tuple[str, str, str]] = []  # (relation, from_kind, to_kind)
     any_coded = next(iter(by_kind.values()), None)
     if any_coded is None:
         return _RELATION_SCHEMA.empty_table()
     sources = any_coded.sources
-    top = max([int(c.ident.max()) + 1 if len(c) else 0 for c in by_kind.values()] + [0])
+    # every (relation, from_kind, to_kind) the specs can make here, numbered so that the order
+    # of (relation, from_kind) then to_kind is the order of their names
+    triples: list[tuple[str, str, str]] = []
     for spec in specs:
         kind_of = {m.role: m.kind for m in spec.mentions}
+        for rel in spec.relations:
+            t = (rel.type, kind_of.get(rel.from_role), kind_of.get(rel.to_role))
+            if t[1] in by_kind and t[2] in by_kind and t not in triples:
+                triples.append(t)
+    if not triples:
+        return _RELATION_SCHEMA.empty_table()
+    head = np.unique([t[:2] for t in triples], axis=0, return_inverse=True)[1].ravel()
+    tail = np.unique([t[2] for t in triples], return_inverse=True)[1].ravel()
+    which = np.full((int(head.max()) + 1, int(tail.max()) + 1), -1, np.int64)
+    which[head, tail] = np.arange(len(triples))
+    top = max([int(c.ident.max()) + 1 if len(c) else 0 for c in by_kind.values()] + [0])  # null ids: last
+    m, n_src = top + 1, len(sources)
+    # each joined record is a key (relation, from_kind, from_id | to_kind, to_id, source): the
+    # high part k1 = head * m + from, the low k2 = (tail * m + to) * n_src + source. Packed in
+    # one uint64 when the spans allow (any city of today: 1.7e17 at 10M persons), else two.
+    span2 = (int(tail.max()) + 1) * m * n_src
+    packed = (int(head.max()) + 1) * m * span2 <= _PACKED_MAX
+    his, los = [], []
+    for spec in specs:
+        kind_of = {m_.role: m_.kind for m_ in spec.mentions}
         for rel in spec.relations:
             fa, tb = by_kind.get(kind_of.get(rel.from_role)), by_kind.get(kind_of.get(rel.to_role))
             if fa is None or tb is None:
@@ -201,50 +223,52 @@ def relations_coded(by_kind: dict[str, Coded], specs: list[SourceSpec], names) -
             ia, ib = _join_on(fa.record[a], tb.record[b])
             if not len(ia):
                 continue
-            t = (rel.type, kind_of[rel.from_role], kind_of[rel.to_role])
-            if t not in triples:
-                triples.append(t)
-            nulls_last = [np.where(x < 0, top, x).astype(np.int64) for x in (fa.ident[a[ia]], tb.ident[b[ib]])]
-            parts.append((np.full(len(ia), triples.index(t), np.int64), *nulls_last,
-                          np.full(len(ia), sources.index(spec.name), np.int64)))
-    if not parts:
+            t = triples.index((rel.type, kind_of[rel.from_role], kind_of[rel.to_role]))
+            frm, to = (np.where(x < 0, top, x).astype(np.uint64) for x in (fa.ident[a[ia]], tb.ident[b[ib]]))
+            del ia, ib
+            k1 = frm + np.uint64(int(head[t]) * m)
+            k2 = (to + np.uint64(int(tail[t]) * m)) * np.uint64(n_src) + np.uint64(sources.index(spec.name))
+            del frm, to
+            if packed:
+                k1 *= np.uint64(span2)
+                k1 += k2
+                los.append(k1)
+            else:
+                his.append(k1)
+                los.append(k2)
+            del k1, k2
+    if not los:
         return _RELATION_SCHEMA.empty_table()
-    trip, frm, to, src = (np.concatenate(x) for x in zip(*parts))
-    del parts
-    head = np.unique([t[:2] for t in triples], axis=0, return_inverse=True)[1].ravel()  # (relation, from_kind)
-    tail = np.unique([t[2] for t in triples], return_inverse=True)[1].ravel()
-    m = top + 1
-    # two int64 keys: (relation, from_kind, from_id) and (to_kind, to_id, source)
-    k1, k2 = head[trip] * m + frm, ((tail[trip] * m) + to) * len(sources) + src
-    span1, span2 = (int(head.max()) + 1) * m, (int(tail.max()) + 1) * m * len(sources)
-    if span1 * span2 < 2**64 - 1:  # one packed key: a radix sort (35M edges at 10M: a lexsort took 40 s)
-        packed = k1.astype(np.uint64) * np.uint64(span2) + k2.astype(np.uint64) + np.uint64(1)
-        del k1, k2
-        o = group_by_key(packed)[0]
-        del packed
+    lo = np.concatenate(los)
+    del los
+    if packed:
+        lo.sort()  # (in place: 35M keys at 10M persons, a second)
+        hi = np.zeros(0, np.uint64)
     else:
-        o = np.lexsort((k2, k1))
-        del k1, k2
-    trip, frm, to, src = trip[o], frm[o], to[o], src[o]
-    new_edge = np.ones(len(o), bool)
-    new_edge[1:] = (trip[1:] != trip[:-1]) | (frm[1:] != frm[:-1]) | (to[1:] != to[:-1])
-    new_src = new_edge.copy()
-    new_src[1:] |= src[1:] != src[:-1]
-    edge = np.flatnonzero(new_edge)
-    records = np.diff(np.append(edge, len(o)))
-    src_rows = np.flatnonzero(new_src)
-    offsets = np.searchsorted(src_rows, np.append(edge, len(o))).astype(np.int32)
+        hi = np.concatenate(his)
+        o = np.lexsort((lo, hi))
+        hi, lo = hi[o], lo[o]
+        del o
+    first, records, offsets, members = sorted_runs(hi, lo, n_src)
+    rest = lo[first] // np.uint64(n_src)  # per edge: (k1 and) tail * m + to
+    k1 = hi[first] if len(hi) else rest // np.uint64(span2 // n_src)
+    rest = rest % np.uint64(span2 // n_src) if not len(hi) else rest
+    del hi, lo, first
+    mm = np.uint64(m)
+    trip = which[(k1 // mm).astype(np.int64), (rest // mm).astype(np.int64)]
+    frm, to = (k1 % mm).astype(np.int64), (rest % mm).astype(np.int64)
+    del k1, rest
     src_names = pa.array(sources, pa.string())
-    sources_col = pa.ListArray.from_arrays(pa.array(offsets), src_names.take(pa.array(src[src_rows])))
+    sources_col = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), src_names.take(pa.array(members)))
     tnames = [pa.array([t[j] for t in triples], pa.string()) for j in range(3)]
-    te = pa.array(trip[edge])
+    te = pa.array(trip)
 
     def ids(codes):
         return names(np.where(codes == top, -1, codes))
 
     return pa.table({
-        "relation": tnames[0].take(te), "from_kind": tnames[1].take(te), "from_id": ids(frm[edge]),
-        "to_kind": tnames[2].take(te), "to_id": ids(to[edge]), "sources": sources_col,
+        "relation": tnames[0].take(te), "from_kind": tnames[1].take(te), "from_id": ids(frm),
+        "to_kind": tnames[2].take(te), "to_id": ids(to), "sources": sources_col,
         "records": pa.array(records, pa.int64()),
     }, schema=_RELATION_SCHEMA)
 
