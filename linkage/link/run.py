@@ -47,8 +47,8 @@ from .model import Model, estimate_u, train
 from .outputs import (Coded, code_names, golden_columns, golden_records_coded, place_by_relations, record_codes,
                       relations_coded, vocabulary)
 
-__all__ = ["KindResult", "LinkResult", "Prepared", "Stages", "iter_mentions", "iter_parts", "link", "link_kind", "link_prepared",
-           "count_mentions", "load_mentions", "prepare"]
+__all__ = ["KindResult", "LinkResult", "Prepared", "Stages", "count_mentions", "iter_mentions", "iter_parts", "link",
+           "link_kind", "link_prepared", "load_mentions", "prepare"]
 
 _KEY = ["source", "record_id", "role", "kind"]
 _PREFIX = {"person": "P", "entity": "E", "house": "H"}
@@ -209,11 +209,8 @@ _PART_ROWS = 1 << 20  # mentions turned into features at a time: strings are hel
 def iter_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
                   columns: set[str] | None = None, rows: int = _PART_ROWS):
     """The rows of :func:`load_mentions` as consecutive tables of at most ``rows`` rows."""
-    for f in _files(std_dir, kind, sources):
-        pf, keep, few = _reader(f, columns)
-        for batch in pf.iter_batches(batch_size=rows, columns=keep):
-            if batch.num_rows:
-                yield _plain(pa.Table.from_batches([batch]), few)
+    for part in iter_parts(std_dir, kind, sources, columns, rows):
+        yield part() if callable(part) else part
 
 
 def iter_parts(std_dir: Path, kind: str, sources: list[str] | None = None,
@@ -707,9 +704,10 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     one, when their arrays fit in memory side by side; golden records and the assignments file are
     then built there while mentions are placed and relations built here. When they do not fit,
     the kinds are linked one after another, each part of their mentions read on two threads, the
-    first kind's golden records built on the worker while the others are linked, and the other
-    outputs on both threads after relations. Most stages are single-threaded NumPy and Arrow glue,
-    so the second core would otherwise idle.
+    first kind's golden records built on the worker while the others are linked, the assignments
+    and the smaller kinds' golden records there while relations are built here, and the largest
+    kind's here after them. Most stages are single-threaded NumPy and Arrow glue, so the second
+    core would otherwise idle.
     Kinds are independent until mentions are placed by relations, which runs in kind order here;
     the results do not depend on ``concurrent``.
     """
@@ -756,7 +754,7 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     if pool is not None and not fits:
         report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side: linked one " \
                                        "after another (each part read on two threads, the first kind's golden " \
-                                       "records built beside the others), the other outputs side by side after " \
+                                       "records built beside the others), the other outputs beside and after " \
                                        "relations"
     def write_golden(kind, codes, ids):
         """``golden_<kind>.parquet`` from the kind's identity codes (``ids`` names them)."""
