@@ -841,9 +841,12 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
             del waits, rest, fn, args
         rel = stages.run("relations", relations_coded, coded, specs, idn)
         del coded
-        pq.write_table(rel, out / "relations.parquet")
         report["relations"] = {d["values"]: d["counts"] for d in pc.value_counts(rel.column("relation")).to_pylist()}
-        del rel  # (the jobs hold what they still need)
+        # the file is written by whichever thread is free first (at 10M, 17 s the worker had
+        # spare while this one built the largest golden records): queued last, taken here last
+        write_rel = (pq.write_table, (rel, out / "relations.parquet"))
+        jobs.insert(0, (pool.submit(write_rel[0], *write_rel[1]), *write_rel) if pool is not None else write_rel)
+        del rel, write_rel  # (the jobs hold what they still need)
         # the worker runs its queue in order: this thread takes what it has not started, last
         # first, dropping each job once run (its arguments: the mentions' keys, a kind's codes);
         # a job of the future alone was started early and is only waited for
