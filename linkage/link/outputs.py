@@ -193,8 +193,8 @@ def relations_coded(by_kind: dict[str, Coded], specs: list[SourceSpec], names) -
     # every (relation, from_kind, to_kind) the specs can make here, numbered so that the order
     # of (relation, from_kind) then to_kind is the order of their names
     triples: list[tuple[str, str, str]] = []
-    for spec in specs:
-        kind_of = {m.role: m.kind for m in spec.mentions}
+    kinds_of = [(spec, {mention.role: mention.kind for mention in spec.mentions}) for spec in specs]
+    for spec, kind_of in kinds_of:
         for rel in spec.relations:
             t = (rel.type, kind_of.get(rel.from_role), kind_of.get(rel.to_role))
             if t[1] in by_kind and t[2] in by_kind and t not in triples:
@@ -213,8 +213,7 @@ def relations_coded(by_kind: dict[str, Coded], specs: list[SourceSpec], names) -
     span2 = (int(tail.max()) + 1) * m * n_src
     packed = (int(head.max()) + 1) * m * span2 <= _PACKED_MAX
     his, los = [], []
-    for spec in specs:
-        kind_of = {m_.role: m_.kind for m_ in spec.mentions}
+    for spec, kind_of in kinds_of:
         for rel in spec.relations:
             fa, tb = by_kind.get(kind_of.get(rel.from_role)), by_kind.get(kind_of.get(rel.to_role))
             if fa is None or tb is None:
