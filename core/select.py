@@ -1,7 +1,9 @@
-"""Pick per group: survivorship in golden records (DESIGN §5.8) and rivals of a best match.
+"""Pick per group: survivorship in golden records (DESIGN §5.8), rivals of a best match, and the
+runs of sorted keys that relations count (:func:`sorted_runs`).
 
-Items are grouped once by a counting sort (:func:`group_dense`); each kernel then scans every
-group's items in one pass, where a lexsort over all items did the same at many times the cost.
+Items are grouped once by a counting sort (:func:`group_dense`) or a sort of packed keys; each
+kernel then scans every group's items in one pass, where a lexsort over all items did the same at
+many times the cost.
 """
 
 from __future__ import annotations
