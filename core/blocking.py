@@ -23,6 +23,11 @@ without a swap.
 - :func:`sample_block_pairs` keeps each pair of :func:`block_pairs` with probability ``k / total``,
   decided by a hash of the pair's position in that output and a seed, without materialising the
   others: a uniform, reproducible sample of block pairs for training at a fraction of the memory.
+- :func:`key_groups` groups rows by a composite key folded from code columns (several column
+  tuples may key one row), as :func:`group_by_key` of the keys would, straight from the columns;
+  :func:`collapse_groups` keeps one row per strong component in each of its groups, and
+  :func:`group_pairs_kept` and :func:`sample_groups` are :func:`block_pairs_kept` and
+  :func:`sample_block_pairs` over such groups: one sort serves a rule's collapse, pairs and sample.
 - :func:`dedup_pairs` turns any pair list into unique unordered pairs ``left < right`` sorted by
   ``(left, right)``, dropping self-pairs. Each pair is packed into one uint64 as
   ``left << 32 | right``, so row indices must lie in ``[0, 2**32)`` (ValueError otherwise): a batch
@@ -35,10 +40,11 @@ import numpy as np
 from numba import prange
 
 from ._jit import jit
-from .hashing import mix64
+from .hashing import combine1, mix64
 
-__all__ = ["PairSet", "block_pairs", "block_pairs_kept", "dedup_pairs", "pack_pairs", "unpack_pairs", "group_by_key", "sample_block_pairs", "sample_mask",
-           "star_edges"]
+__all__ = ["PairSet", "block_pairs", "block_pairs_kept", "collapse_groups", "dedup_pairs", "group_by_key",
+           "group_pairs_kept", "key_groups", "pack_pairs", "sample_block_pairs", "sample_groups", "sample_mask",
+           "star_edges", "star_groups", "unpack_pairs"]
 
 _MAX_ROWS = 1 << 32
 _ZERO = np.uint64(0)
@@ -47,12 +53,7 @@ _DIGIT = np.uint64(0xFF)
 
 @jit
 def _sorted_nonzero(keys):
-    """(rows with key != 0, their keys), stably sorted by key.
-
-    LSD radix sort on 8-bit digits: stable by construction and ~5x faster than numpy's stable
-    argsort of uint64 (a timsort); a digit in which all keys agree (high bytes of small keys)
-    costs no pass.
-    """
+    """(rows with key != 0, their keys), stably sorted by key."""
     m = 0
     for i in range(len(keys)):
         if keys[i] != _ZERO:
@@ -65,30 +66,111 @@ def _sorted_nonzero(keys):
             k0[w] = keys[i]
             r0[w] = i
             w += 1
+    return _radix_sort(k0, r0)
+
+
+_PREFIX = 4  # digits sorted over the whole array when keys vary in more (hashes: all 8)
+_SHORT = 32  # runs up to this long are finished by insertion sort
+
+
+@jit
+def _digit_pass(k0, r0, k1, r1, d, cnt):
+    """One stable counting pass of (k0, r0) into (k1, r1) on byte ``d``; ``cnt``: its 256 counts."""
+    pos = np.empty(256, dtype=np.int64)
+    total = 0
+    for v in range(256):
+        pos[v] = total
+        total += cnt[v]
+    shift = np.uint64(8 * d)
+    for i in range(len(k0)):
+        v = (k0[i] >> shift) & _DIGIT
+        p = pos[v]
+        k1[p] = k0[i]
+        r1[p] = r0[i]
+        pos[v] = p + 1
+
+
+@jit
+def _finish_run(k, r, kb, rb, digits):
+    """Stably sort a run (whose keys agree in every byte but ``digits``) by those bytes, in place."""
+    m = len(k)
+    if m <= _SHORT:
+        for i in range(1, m):
+            x = k[i]
+            y = r[i]
+            j = i - 1
+            while j >= 0 and k[j] > x:
+                k[j + 1] = k[j]
+                r[j + 1] = r[j]
+                j -= 1
+            k[j + 1] = x
+            r[j + 1] = y
+        return
+    cnt = np.zeros(256, dtype=np.int64)
+    swapped = False
+    for d in digits:
+        cnt[:] = 0
+        shift = np.uint64(8 * d)
+        for i in range(m):
+            cnt[(k[i] >> shift) & _DIGIT] += 1
+        if cnt.max() == m:
+            continue
+        _digit_pass(k, r, kb, rb, d, cnt)
+        k, kb = kb, k
+        r, rb = rb, r
+        swapped = not swapped
+    if swapped:  # the sorted run is in the buffers: back into place
+        kb[:] = k
+        rb[:] = r
+
+
+@jit
+def _radix_sort(k0, r0):
+    """(r, k): ``r0`` and ``k0`` stably sorted by ``k0`` (their buffers are reused).
+
+    LSD radix sort on 8-bit digits: stable by construction and ~5x faster than numpy's stable
+    argsort of uint64 (a timsort); a digit in which all keys agree (high bytes of small keys)
+    costs no pass. Keys varying in more than four bytes (hashes) are sorted by their top four
+    varying bytes only, then each run agreeing in those but holding more than one key is sorted
+    by the rest: among m hashes such runs are about m^2 / 2^33 (46k of 95M), so half the passes
+    over the whole array sort it.
+    """
+    m = len(k0)
     counts = np.zeros((8, 256), dtype=np.int64)
     for i in range(m):
         x = k0[i]
         for d in range(8):
             counts[d, (x >> np.uint64(8 * d)) & _DIGIT] += 1
+    active = np.empty(8, dtype=np.int64)
+    na = 0
+    for d in range(8):
+        if counts[d].max() != m:
+            active[na] = d
+            na += 1
+    first = na - _PREFIX if na > _PREFIX else 0
     k1 = np.empty_like(k0)
     r1 = np.empty_like(r0)
-    pos = np.empty(256, dtype=np.int64)
-    for d in range(8):
-        if counts[d].max() == m:
-            continue
-        total = 0
-        for v in range(256):
-            pos[v] = total
-            total += counts[d, v]
-        shift = np.uint64(8 * d)
-        for i in range(m):
-            v = (k0[i] >> shift) & _DIGIT
-            p = pos[v]
-            k1[p] = k0[i]
-            r1[p] = r0[i]
-            pos[v] = p + 1
+    for j in range(first, na):
+        _digit_pass(k0, r0, k1, r1, active[j], counts[active[j]])
         k0, k1 = k1, k0
         r0, r1 = r1, r0
+    if first > 0:
+        mask = _ZERO
+        for j in range(first, na):
+            mask |= _DIGIT << np.uint64(8 * active[j])
+        rest = active[:first]
+        s = 0
+        while s < m:
+            head = k0[s] & mask
+            e = s + 1
+            mixed = False
+            while e < m and (k0[e] & mask) == head:
+                if k0[e] != k0[e - 1]:
+                    mixed = True
+                e += 1
+            if mixed:
+                _finish_run(k0[s:e], r0[s:e], k1[s:e], r1[s:e], rest)
+            s = e
     return r0, k0
 
 
@@ -132,14 +214,122 @@ def group_by_key(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, _starts(sk)
 
 
+@jit
+def _variant_keys(cols, b, ncols, out):
+    # column by column: a tuple indexed at run time costs a branch per access, so never per row
+    x = cols[b]
+    for i in range(len(out)):
+        out[i] = x[i]
+    for c in range(1, ncols):
+        y = cols[b + c]
+        for i in range(len(out)):
+            out[i] = combine1(out[i], y[i])
+
+
+@jit
+def _count_entries(cols, ncols, tmp):
+    m = 0
+    for v in range(len(cols) // ncols):
+        _variant_keys(cols, v * ncols, ncols, tmp)
+        for i in range(len(tmp)):
+            if tmp[i] != _ZERO:
+                m += 1
+    return m
+
+
+@jit
+def _fill_entries(cols, ncols, tmp, keys, rows):
+    w = 0
+    for v in range(len(cols) // ncols):
+        _variant_keys(cols, v * ncols, ncols, tmp)
+        for i in range(len(tmp)):
+            if tmp[i] != _ZERO:
+                keys[w] = tmp[i]
+                rows[w] = i
+                w += 1
+
+
+def key_groups(variants) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(rows, keys uint64[m], starts int64[groups+1])``: rows grouped by a composite key.
+
+    ``variants`` is a list of tuples of uint64 code columns (one entry per row; every tuple of one
+    length, every column of one length); a variant's columns make one key per row as
+    ``hashing.combine`` folds them (0 when any is 0). The entries (row, key) of all variants, keys 0
+    dropped, come stably sorted by key: within a group, variant by variant, rows ascending. That is
+    :func:`group_by_key` of the variants' keys concatenated (``rows = order % n``), without the
+    concatenation being made: the entries are counted, then written, then sorted. ``rows`` is
+    int32 when there are fewer than 2**31 rows (a sort moves a third fewer bytes), else int64."""
+    if not variants or not variants[0]:
+        raise ValueError("key_groups needs at least one variant of at least one column")
+    ncols = len(variants[0])
+    if any(len(v) != ncols for v in variants):
+        raise ValueError(f"every variant needs {ncols} columns, got {[len(v) for v in variants]}")
+    cols = tuple(_keys(c) for v in variants for c in v)
+    if len({len(c) for c in cols}) != 1:
+        raise ValueError(f"columns must be of one length, got {sorted({len(c) for c in cols})}")
+    n = len(cols[0])
+    tmp = np.empty(n, np.uint64)
+    m = _count_entries(cols, ncols, tmp)
+    keys = np.empty(m, np.uint64)
+    rows = np.empty(m, np.int32 if n < 2**31 else np.int64)
+    _fill_entries(cols, ncols, tmp, keys, rows)
+    del tmp
+    rows, keys = _radix_sort(keys, rows)
+    return rows, keys, _starts(keys)
+
+
+@jit
+def _collapse_groups(rows, starts, cells, stamp, keep, out_starts):
+    stamp[:] = 0
+    c = 0
+    out_starts[0] = 0
+    for g in range(len(starts) - 1):
+        tag = g + 1
+        for p in range(starts[g], starts[g + 1]):
+            cell = cells[rows[p]]
+            if stamp[cell] != tag:
+                stamp[cell] = tag
+                keep[p] = True
+                c += 1
+            else:
+                keep[p] = False
+        out_starts[g + 1] = c
+
+
+def collapse_groups(rows: np.ndarray, keys: np.ndarray, starts: np.ndarray, cells: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups (as :func:`key_groups` makes them) keeping one entry per *cell* in each: the first
+    entry of each value of ``cells[row]`` (non-negative ints, one per row), e.g. a strong
+    component's label for its rows and a value of its own for any other row. Order is kept, and
+    groups (none empties)."""
+    cells = np.ascontiguousarray(cells)
+    if cells.dtype.kind not in "iu":
+        raise TypeError(f"cells must be integers, got {cells.dtype}")
+    if len(rows) and (rows.min() < 0 or rows.max() >= len(cells)):
+        raise ValueError(f"rows must index cells (0..{len(cells) - 1})")
+    if len(cells) and cells.min() < 0:
+        raise ValueError("cells must be non-negative")
+    # a stamp per cell: the last group that kept it (int32 halves it when it can)
+    stamp = np.empty(int(cells.max()) + 1 if len(cells) else 0, np.int32 if len(starts) < 2**31 else np.int64)
+    keep = np.empty(len(rows), np.bool_)
+    out_starts = np.empty(len(starts), np.int64)
+    _collapse_groups(rows, starts, cells, stamp, keep, out_starts)
+    del stamp
+    return rows[keep], keys[keep], out_starts
+
+
 def star_edges(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Edges ``(first row of the group, other row)`` for every group of equal non-zero keys."""
-    order, starts = group_by_key(keys)
+    return star_groups(*group_by_key(keys))
+
+
+def star_groups(members: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`star_edges` over groups made already: (each group's first member, another member)."""
     sizes = np.diff(starts)
-    left = np.repeat(order[starts[:-1]], sizes - 1)
-    rest = np.ones(len(order), dtype=bool)
+    left = np.repeat(members[starts[:-1]].astype(np.int64), sizes - 1)
+    rest = np.ones(len(members), dtype=bool)
     rest[starts[:-1]] = False
-    return left, order[rest]
+    return left, members[rest].astype(np.int64)
 
 
 @jit(parallel=True)
@@ -159,14 +349,18 @@ def _fill_pairs(order, starts, limits, pos, left, right):
 
 
 def _plan(keys, cap: int, window: int):
-    if cap < 1 or window < 0:
-        raise ValueError(f"cap must be >= 1 and window >= 0, got cap={cap}, window={window}")
     keys = _keys(keys)
     order, starts = group_by_key(keys)
+    return (keys, order, starts, *_plan_groups(starts, cap, window))
+
+
+def _plan_groups(starts, cap: int, window: int):
+    if cap < 1 or window < 0:
+        raise ValueError(f"cap must be >= 1 and window >= 0, got cap={cap}, window={window}")
     sizes = np.diff(starts)
     big = sizes > cap
     limits, pos = _limits(sizes, cap, window)
-    return keys, order, starts, sizes, big, limits, pos
+    return sizes, big, limits, pos
 
 
 @jit
@@ -237,21 +431,35 @@ def block_pairs_kept(keys: np.ndarray, cap: int, window: int, comp: np.ndarray, 
     """``(left, right, big_keys, big_sizes, pairs_in_blocks)``: the pairs of :func:`block_pairs`
     (same order) whose rows have different ``comp`` (int64 per row) and ``value`` (uint64 per
     row, 0 none) that is equal or missing on one side; ``pairs_in_blocks`` counts them all."""
-    keys, order, starts, sizes, big, limits, pos = _plan(keys, cap, window)
-    comp = np.ascontiguousarray(comp, np.int64)
-    value = np.ascontiguousarray(value, np.uint64)
+    keys = _keys(keys)
     if len(comp) != len(keys) or len(value) != len(keys):
         raise ValueError(f"comp and value need one entry per key ({len(keys)}), got {len(comp)} and {len(value)}")
+    order, starts = group_by_key(keys)
+    left, right, big, sizes, total = group_pairs_kept(order, starts, cap, window, comp, value)
+    return left, right, keys[order[starts[big]]], sizes, total
+
+
+def group_pairs_kept(members: np.ndarray, starts: np.ndarray, cap: int, window: int, comp: np.ndarray,
+                     value: np.ndarray):
+    """:func:`block_pairs_kept` over groups made already (``members[starts[g]:starts[g+1]]``, as
+    :func:`key_groups` or :func:`group_by_key` make them): ``(left, right, big, big_sizes,
+    pairs_in_blocks)``, pairs of member values, ``comp`` and ``value`` indexed by member value,
+    ``big`` the indices of the groups over ``cap``."""
+    sizes, big, limits, pos = _plan_groups(starts, cap, window)
+    comp = np.ascontiguousarray(comp, np.int64)
+    value = np.ascontiguousarray(value, np.uint64)
+    if len(members) and (members.min() < 0 or members.max() >= min(len(comp), len(value))):
+        raise ValueError(f"members must index comp and value ({len(comp)}, {len(value)} entries)")
     kept = np.zeros(len(sizes), np.int64)
     if len(sizes):
-        _count_kept(order, starts, limits, comp, value, kept)
+        _count_kept(members, starts, limits, comp, value, kept)
     out_pos = np.zeros(len(sizes) + 1, np.int64)
     np.cumsum(kept, out=out_pos[1:])
     left = np.empty(out_pos[-1], dtype=np.int64)
     right = np.empty(out_pos[-1], dtype=np.int64)
     if len(sizes):
-        _fill_kept(order, starts, limits, comp, value, out_pos, left, right)
-    return left, right, keys[order[starts[:-1][big]]], sizes[big].astype(np.int64), int(pos[-1])
+        _fill_kept(members, starts, limits, comp, value, out_pos, left, right)
+    return left, right, np.flatnonzero(big), sizes[big].astype(np.int64), int(pos[-1])
 
 
 @jit
@@ -320,7 +528,14 @@ def sample_block_pairs(keys: np.ndarray, cap: int, window: int, k: int, seed: in
                        ) -> tuple[np.ndarray, np.ndarray, int]:
     """``(left, right, total)``: about ``k`` of :func:`block_pairs`' ``total`` pairs, each kept with
     probability ``k / total`` (all when ``total <= k``), in the same order; same seed, same pairs."""
-    keys, order, starts, sizes, big, limits, pos = _plan(keys, cap, window)
+    order, starts = group_by_key(_keys(keys))
+    return sample_groups(order, starts, cap, window, k, seed)
+
+
+def sample_groups(members: np.ndarray, starts: np.ndarray, cap: int, window: int, k: int, seed: int = 0
+                  ) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`sample_block_pairs` over groups made already (pairs of member values)."""
+    sizes, _, limits, pos = _plan_groups(starts, cap, window)
     total = int(pos[-1])
     thresh, s = _threshold(total, k, seed)
     kept = np.zeros(len(sizes), np.int64)
@@ -331,7 +546,7 @@ def sample_block_pairs(keys: np.ndarray, cap: int, window: int, k: int, seed: in
     left = np.empty(out_pos[-1], dtype=np.int64)
     right = np.empty(out_pos[-1], dtype=np.int64)
     if len(left):
-        _fill_sampled(order, starts, limits, pos, s, thresh, out_pos, left, right)
+        _fill_sampled(members, starts, limits, pos, s, thresh, out_pos, left, right)
     return left, right, total
 
 

@@ -10,6 +10,7 @@ Contracts:
 - :func:`combine` hashes ordered pairs of such hashes (e.g. name hash + birth date hash into one
   composite blocking key): 0 if either side is 0, never 0 otherwise, and
   ``combine(a, b) != combine(b, a)`` in general.
+- :func:`combine1` is :func:`combine` of one pair, for other kernels.
 - :func:`mix64` is the scalar splitmix64 finaliser (a bijection on uint64 with ``mix64(0) == 0``)
   for other kernels; pass it uint64 values.
 
@@ -24,7 +25,7 @@ from numba import prange
 
 from ._jit import jit
 
-__all__ = ["combine", "hash_bytes", "hash_rows", "mix64"]
+__all__ = ["combine", "combine1", "hash_bytes", "hash_rows", "mix64"]
 
 # Typed constants: Numba turns uint64 mixed with a plain int literal into float64.
 _FNV64_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -62,16 +63,19 @@ def _hash_rows(codes, offsets, valid, out):
 
 
 @jit
+def combine1(x, y):
+    """:func:`combine` of one pair of uint64 hashes, for other kernels."""
+    if x == _ZERO or y == _ZERO:
+        return _ZERO
+    # mixing `x` (plus a constant, since mix64(0) == 0) before xor-ing `y` makes the pair ordered
+    h = mix64(mix64(x + _GOLDEN) ^ y)
+    return h if h != _ZERO else _ONE
+
+
+@jit
 def _combine(a, b, out):
     for i in range(len(a)):
-        x = a[i]
-        y = b[i]
-        if x == _ZERO or y == _ZERO:
-            out[i] = _ZERO
-            continue
-        # mixing `a` (plus a constant, since mix64(0) == 0) before xor-ing `b` makes the pair ordered
-        h = mix64(mix64(x + _GOLDEN) ^ y)
-        out[i] = h if h != _ZERO else _ONE
+        out[i] = combine1(a[i], b[i])
 
 
 def _readonly(x, dtype, name: str) -> np.ndarray:

@@ -901,6 +901,33 @@ def key_groups(keys) -> list[tuple[int, list[int]]]:
     return sorted(groups.items())
 
 
+def variant_key_groups(variants) -> list[tuple[int, list[int]]]:
+    """[(key, rows)] of composite keys: each variant's columns folded by combine_hash64 into one
+    key per row, entries taken variant by variant (rows ascending), keys 0 dropped, keys ascending."""
+    groups = _collections.defaultdict(list)
+    for cols in variants:
+        for i in range(len(cols[0])):
+            k = int(cols[0][i])
+            for c in cols[1:]:
+                k = combine_hash64(k, int(c[i]))
+            if k:
+                groups[k].append(i)
+    return sorted(groups.items())
+
+
+def collapse_key_groups(groups, cells) -> list[tuple[int, list[int]]]:
+    """Each group keeping its first row of each ``cells[row]`` value."""
+    out = []
+    for key, rows in groups:
+        seen, kept = set(), []
+        for r in rows:
+            if int(cells[r]) not in seen:
+                seen.add(int(cells[r]))
+                kept.append(r)
+        out.append((key, kept))
+    return out
+
+
 def key_star_edges(keys) -> list[tuple[int, int]]:
     return [(rows[0], r) for _, rows in key_groups(keys) for r in rows[1:]]
 

@@ -300,6 +300,88 @@ def test_group_by_key_matches_numpy_stable_argsort(shift):
     assert np.array_equal(np.diff(starts), np.unique(keys[nz], return_counts=True)[1])
 
 
+def test_group_by_key_sorts_hashes_by_their_top_bytes_then_runs():
+    # hashes vary in all 8 bytes: the sort orders the top four, then each run sharing them by the
+    # rest; runs short and long, of one key and of many, must all come out as a stable sort
+    rng = np.random.default_rng(5)
+    heads = rng.integers(1, 2**32, 40, dtype=np.uint64) << np.uint64(32)
+    parts = [rng.integers(1, 2**64 - 1, 5000, dtype=np.uint64, endpoint=True)]
+    for run, tails in [(3, 2), (31, 5), (33, 2), (40, 40), (500, 3), (2000, 2000)]:
+        head = heads[rng.integers(0, 40, run)]
+        parts.append(head | rng.integers(0, 2**32, tails, dtype=np.uint64)[rng.integers(0, tails, run)])
+    keys = np.concatenate(parts)
+    rng.shuffle(keys)
+    keys[rng.random(len(keys)) < 0.05] = 0
+    order, starts = blocking.group_by_key(keys)
+    nz = np.flatnonzero(keys)
+    assert np.array_equal(order, nz[np.argsort(keys[nz], kind="stable")])
+    assert np.array_equal(np.diff(starts), np.unique(keys[nz], return_counts=True)[1])
+
+
+def random_code_columns(rng, n, k):
+    """k uint64 code columns over small pools (so keys repeat), with zeros and high-bit values."""
+    cols = []
+    for _ in range(k):
+        pool = rng.integers(1, 2**64, 12, dtype=np.uint64, endpoint=False)
+        pool[:4] >>= np.uint64(40)
+        c = pool[rng.integers(0, 12, n)]
+        c[rng.random(n) < 0.15] = 0
+        cols.append(c)
+    return cols
+
+
+@pytest.mark.parametrize("nvar,ncols", [(1, 1), (1, 2), (2, 2), (3, 1), (2, 3)])
+@pytest.mark.parametrize("n", [0, 1, 300])
+def test_key_groups_and_their_collapse_match_naive(nvar, ncols, n):
+    rng = np.random.default_rng(nvar * 10 + ncols + n)
+    variants = [tuple(random_code_columns(rng, n, ncols)) for _ in range(nvar)]
+    if nvar > 1 and n:  # a row keyed twice alike by two variants
+        variants[1][0][:20] = variants[0][0][:20]
+    rows, keys, starts = blocking.key_groups(variants)
+    want = naive.variant_key_groups(variants)
+    assert rows.dtype == np.int32 and keys.dtype == np.uint64 and starts.dtype == np.int64
+    got = [(int(keys[s]), rows[s:e].tolist()) for s, e in itertools.pairwise(starts)]
+    assert got == want
+    assert all((keys[s:e] == keys[s]).all() for s, e in itertools.pairwise(starts))
+    # one entry per strong component (cells < n) and per other row (cells n + row)
+    strong = rng.random(n) < 0.6
+    cells = np.where(strong, rng.integers(0, max(1, n // 10), n), np.arange(n, 2 * n))
+    crows, ckeys, cstarts = blocking.collapse_groups(rows, keys, starts, cells)
+    got = [(int(ckeys[s]), crows[s:e].tolist()) for s, e in itertools.pairwise(cstarts)]
+    assert got == naive.collapse_key_groups(want, cells)
+    # pairs and samples over the groups: those of the variants' keys concatenated, through the rows
+    def fold(cols):
+        key = cols[0]
+        for c in cols[1:]:
+            key = hashing.combine(key, c)
+        return key
+    flat = np.concatenate([fold(v) for v in variants])
+    entry_row = np.arange(len(flat)) % max(n, 1)
+    comp = rng.integers(0, 4, n)
+    value = rng.integers(0, 3, n).astype(np.uint64)
+    l, r, big, sizes, total = blocking.group_pairs_kept(rows, starts, 5, 2, comp, value)
+    wl, wr, bk, bs, wt = blocking.block_pairs_kept(flat, 5, 2, comp[entry_row], value[entry_row])
+    assert (l.tolist(), r.tolist(), total) == (entry_row[wl].tolist(), entry_row[wr].tolist(), wt)
+    assert keys[starts[big]].tolist() == bk.tolist() and sizes.tolist() == bs.tolist()
+    sl, sr, s_total = blocking.sample_groups(rows, starts, 5, 2, 40, seed=3)
+    wl, wr, _ = blocking.sample_block_pairs(flat, 5, 2, 40, seed=3)
+    assert (sl.tolist(), sr.tolist(), s_total) == (entry_row[wl].tolist(), entry_row[wr].tolist(), wt)
+
+
+def test_key_groups_reject_bad_input():
+    with pytest.raises(ValueError, match="at least one"):
+        blocking.key_groups([])
+    with pytest.raises(ValueError, match="columns"):
+        blocking.key_groups([(np.ones(3, np.uint64),), (np.ones(3, np.uint64), np.ones(3, np.uint64))])
+    with pytest.raises(ValueError, match="one length"):
+        blocking.key_groups([(np.ones(3, np.uint64), np.ones(4, np.uint64))])
+    rows, keys, starts = blocking.key_groups([(np.ones(3, np.uint64),)])
+    with pytest.raises(ValueError, match="rows must index cells"):
+        blocking.collapse_groups(rows, keys, starts, np.zeros(2, np.int64))
+    with pytest.raises(ValueError, match="non-negative"):
+        blocking.collapse_groups(rows, keys, starts, np.array([0, -1, 0]))
+
+
 @pytest.mark.parametrize("case", KEY_CASES)
 @pytest.mark.parametrize("cap,window", [(50, 3), (1, 0), (1, 1), (10_000, 5), (5, 1000)])
 def test_block_pairs(case, cap, window):
