@@ -18,9 +18,9 @@ from weft.core import blocking as B
 from weft.core import hashing as H
 
 from .config import KindConfig, LSHRule, Rule
-from .features import Features, combine_codes
+from .features import Features
 
-__all__ = ["RuleStats", "candidate_pairs", "rule_keys", "strong_edges", "training_pairs"]
+__all__ = ["RuleStats", "candidate_pairs", "rule_groups", "strong_edges", "training_pairs"]
 
 
 @dataclass
@@ -37,30 +37,14 @@ class RuleStats:
                 "largest_blocks": self.oversized[:5]}
 
 
-def _rule_entries(feats: Features, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, keys) of a rule: one entry per mention and column tuple, keys 0 dropped."""
-    variants = [rule.columns, *rule.alternates]
-    if len(variants) == 1:
-        key = combine_codes(*[feats.codes(c) for c in rule.columns])
-        rows = np.arange(feats.n, dtype=np.int64)
-    else:
-        stacked = [np.concatenate([feats.codes(v[i]) for v in variants]) for i in range(len(rule.columns))]
-        key = combine_codes(*stacked)
-        rows = np.tile(np.arange(feats.n, dtype=np.int64), len(variants))
-    keep = key != 0
-    return rows[keep], key[keep].astype(np.uint64)
-
-
-def _lsh_entries(feats: Features, rule: LSHRule) -> tuple[np.ndarray, np.ndarray]:
-    keys = feats.band_keys(rule)  # n x bands, 0 for empty rows
-    rows = np.repeat(np.arange(feats.n, dtype=np.int64), rule.bands)
-    keys = keys.reshape(-1)
-    keep = keys != 0
-    return rows[keep], keys[keep]
-
-
-def rule_keys(feats: Features, rule: Rule | LSHRule) -> tuple[np.ndarray, np.ndarray]:
-    return _lsh_entries(feats, rule) if isinstance(rule, LSHRule) else _rule_entries(feats, rule)
+def rule_groups(feats: Features, rule: Rule | LSHRule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(rows, keys, starts)``: a rule's mentions grouped by its key (one entry per mention and
+    column tuple, keys 0 dropped), as :func:`weft.core.blocking.key_groups` groups them."""
+    if isinstance(rule, LSHRule):
+        keys = feats.band_keys(rule)  # n x bands, 0 for empty rows
+        order, starts = B.group_by_key(keys.reshape(-1))
+        return order // rule.bands, keys.reshape(-1)[order], starts
+    return B.key_groups([tuple(feats.codes(c) for c in v) for v in (rule.columns, *rule.alternates)])
 
 
 def strong_edges(feats: Features, cfg: KindConfig, rules: tuple[Rule, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
@@ -72,10 +56,10 @@ def strong_edges(feats: Features, cfg: KindConfig, rules: tuple[Rule, ...] = ())
             lefts.append(l)
             rights.append(r)
     for rule in rules:
-        rows, keys = _rule_entries(feats, rule)
-        l, r = B.star_edges(keys)
-        lefts.append(rows[l])
-        rights.append(rows[r])
+        rows, _, starts = rule_groups(feats, rule)
+        l, r = B.star_groups(rows, starts)
+        lefts.append(l)
+        rights.append(r)
     if not lefts:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     return np.concatenate(lefts), np.concatenate(rights)
@@ -144,15 +128,6 @@ def key_owners(k: np.ndarray, names: np.ndarray, consistent: np.ndarray, rows: n
     return owner
 
 
-def _collapse(rows, keys, label, strong):
-    """Keep one entry per (key, strong component): linking to any member links the component."""
-    comp = np.where(strong[rows], label[rows], label.shape[0] + rows).astype(np.uint64) + np.uint64(1)
-    cell = H.combine(keys, comp)
-    order, starts = B.group_by_key(cell)  # stable: a cell's first entry is its lowest row
-    keep = np.sort(order[starts[:-1]])
-    return rows[keep], keys[keep]
-
-
 def _record_of(feats: Features, row: int) -> str:
     t = feats.table
     return f"{t.column('source')[row].as_py()}:{t.column('record_id')[row].as_py()}"
@@ -168,28 +143,40 @@ def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: 
     values, are dropped: the first are linked already, the second can never be.
     """
     found, stats = B.PairSet(), []
+    value = np.ascontiguousarray(comp_key, np.uint64)[label]  # each mention's component's value
+    # a group keeps one entry per strong component, and any other mention's once
+    n = feats.n
+    cells = np.where(keyed, label, np.arange(n, 2 * n)).astype(np.int32 if 2 * n < 2**31 else np.int64)
     for i, rule in enumerate((*cfg.rules, *cfg.lsh)):
         st = RuleStats(rule.name)
-        rows, keys = rule_keys(feats, rule)
-        st.keyed = int(np.count_nonzero(np.bincount(rows, minlength=feats.n)))
-        rows, keys = _collapse(rows, keys, label, keyed)
+        # one sort per rule: its groups are collapsed (one entry per strong component: linking to
+        # any member links the component) and expanded in that order
+        rows, keys, starts = rule_groups(feats, rule)
+        st.keyed = _distinct(rows, feats.n)
+        rows, keys, starts = B.collapse_groups(rows, keys, starts, cells)
         # pairs inside one component, or across two with different cannot-link values, are
         # dropped as they are enumerated: most pairs of a large city's name blocks are one or the other
-        comp = label[rows]
-        l, r, big_keys, big_sizes, st.pairs_raw = B.block_pairs_kept(keys, cfg.block_cap, cfg.block_window,
-                                                                    comp, comp_key[comp])
-        if len(big_keys):
-            order = np.argsort(-big_sizes)
+        l, r, big, big_sizes, st.pairs_raw = B.group_pairs_kept(rows, starts, cfg.block_cap, cfg.block_window,
+                                                                 label, value)
+        if len(big):
+            order = np.argsort(-big_sizes, kind="stable")
             for k in order[:20]:
-                ex = rows[np.flatnonzero(keys == big_keys[k])[0]]
-                st.oversized.append({"size": int(big_sizes[k]), "example": _record_of(feats, int(ex))})
+                st.oversized.append({"size": int(big_sizes[k]),
+                                     "example": _record_of(feats, int(rows[starts[big[k]]]))})
             st.oversized += [{"size": int(s)} for s in big_sizes[order[20:]]]
         st.pairs = len(l)
-        found.add(l, r, i, rows)  # (each rule's pairs merged in and freed: 9 bytes a pair kept)
-        del l, r, rows, keys, comp
+        del rows, keys, starts
+        found.add(l, r, i)  # (each rule's pairs merged in and freed: 9 bytes a pair kept)
+        del l, r
         stats.append(st)
     left, right, tag = found.pairs()
     return left, right, tag, stats
+
+
+def _distinct(rows: np.ndarray, n: int) -> int:
+    seen = np.zeros(n, bool)
+    seen[rows] = True
+    return int(np.count_nonzero(seen))
 
 
 def training_pairs(feats: Features, cfg: KindConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -201,12 +188,12 @@ def training_pairs(feats: Features, cfg: KindConfig, rng: np.random.Generator) -
     per_rule = max(1, cfg.train_pairs // len(rules))
     lefts, rights = [], []
     for rule in rules:
-        rows, keys = rule_keys(feats, rule)
+        rows, _, starts = rule_groups(feats, rule)
         # a Bernoulli sample drawn while the pairs are enumerated: a rule's full pair list (66M for
         # names on the 1M city) is never built
-        l, r, _ = B.sample_block_pairs(keys, cfg.block_cap, cfg.block_window, per_rule,
-                                       seed=int(rng.integers(0, 2**63)))
-        lefts.append(rows[l])
-        rights.append(rows[r])
+        l, r, _ = B.sample_groups(rows, starts, cfg.block_cap, cfg.block_window, per_rule,
+                                  seed=int(rng.integers(0, 2**63)))
+        lefts.append(l)
+        rights.append(r)
     left, right = B.dedup_pairs(np.concatenate(lefts), np.concatenate(rights))
     return left, right

@@ -25,30 +25,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from weft.core import blocking as B
 from weft.core import compare as K
-from weft.core import hashing as H
 from weft.core import minhash as MH
 
 from ..arrow import CodePoints, decode, hash_strings
 
-__all__ = ["Features", "combine_codes"]
+__all__ = ["Features"]
 
 
 def _contiguous(col) -> pa.Array:
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
     return col
-
-
-def combine_codes(*codes: np.ndarray) -> np.ndarray:
-    """One uint64 key per row from several code columns; 0 (null) when any part is null.
-
-    Parts are mixed by ``core.hashing.combine`` (splitmix64): a collision between two different
-    tuples has odds of about n² / 2^65, far below one in a run.
-    """
-    key = codes[0].astype(np.uint64)
-    for c in codes[1:]:
-        key = H.combine(key, c.astype(np.uint64))
-    return key
 
 
 def _as_string(a: pa.Array) -> pa.Array:
