@@ -277,8 +277,11 @@ def test_concurrent_run_equals_serial(city_run, tmp_path):
                  "evidence_person", "evidence_entity", "evidence_house"):
         a, b = pq.read_table(out / f"{name}.parquet"), pq.read_table(tmp_path / f"{name}.parquet")
         assert a.equals(b), name
+    # (the serial run drew persons' training sample from blocking's groups, the other from its own)
     for kind in ("person", "entity", "house"):
         assert (out / f"model_{kind}.json").read_text() == (tmp_path / f"model_{kind}.json").read_text()
+    assert "person: train (u, EM)" in [s["stage"] for s in res.report["stages"]]
+    assert "person: train (EM)" in [s["stage"] for s in serial.report["stages"]]
     for run, side_by_side in ((res, True), (serial, False)):
         starts = {s["stage"]: s["start_s"] for s in run.report["stages"]}
         assert (starts["entity: load"] < starts["person: cluster"]) == side_by_side

@@ -20,7 +20,7 @@ from weft.core import hashing as H
 from .config import KindConfig, LSHRule, Rule
 from .features import Features
 
-__all__ = ["RuleStats", "candidate_pairs", "rule_groups", "strong_edges", "training_pairs"]
+__all__ = ["RuleStats", "TrainingSample", "candidate_pairs", "rule_groups", "strong_edges", "training_pairs"]
 
 
 @dataclass
@@ -134,13 +134,14 @@ def _record_of(feats: Features, row: int) -> str:
 
 
 def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: np.ndarray,
-                    comp_key: np.ndarray):
+                    comp_key: np.ndarray, sample: TrainingSample | None = None):
     """(left, right, rule index, stats per rule) of the pairs the model must score.
 
     ``label``: each mention's component after the strong edges; ``keyed``: mentions holding a
     strong identifier (collapsed per block); ``comp_key``: per component, its cannot-link value
     (0 none). Pairs inside one component, or across two components with different cannot-link
-    values, are dropped: the first are linked already, the second can never be.
+    values, are dropped: the first are linked already, the second can never be. With ``sample``,
+    each rule's groups also give it their share of the training sample.
     """
     found, stats = B.PairSet(), []
     value = np.ascontiguousarray(comp_key, np.uint64)[label]  # each mention's component's value
@@ -153,6 +154,8 @@ def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: 
         # any member links the component) and expanded in that order
         rows, keys, starts = rule_groups(feats, rule)
         st.keyed = _distinct(rows, feats.n)
+        if sample is not None:
+            sample.take(i, rows, starts)
         rows, keys, starts = B.collapse_groups(rows, keys, starts, cells)
         # pairs inside one component, or across two with different cannot-link values, are
         # dropped as they are enumerated: most pairs of a large city's name blocks are one or the other
@@ -179,21 +182,38 @@ def _distinct(rows: np.ndarray, n: int) -> int:
     return int(np.count_nonzero(seen))
 
 
+class TrainingSample:
+    """The training sample :func:`training_pairs` draws (the same seeds from ``rng``, drawn now),
+    taken rule by rule from groups made for blocking (:func:`candidate_pairs`' ``sample``): one
+    sort per rule serves both."""
+
+    def __init__(self, cfg: KindConfig, rng: np.random.Generator):
+        rules = (*cfg.rules, *cfg.lsh)
+        self.per_rule = max(1, cfg.train_pairs // len(rules)) if rules else 0
+        self.seeds = [int(rng.integers(0, 2**63)) for _ in rules]
+        self.cap, self.window = cfg.block_cap, cfg.block_window
+        self.lefts: list = []
+        self.rights: list = []
+
+    def take(self, i: int, rows: np.ndarray, starts: np.ndarray) -> None:
+        """Rule ``i``'s share, from its groups (uncollapsed: EM learns m from matches agreeing on
+        strong keys too). A Bernoulli sample drawn while the pairs are enumerated: a rule's full
+        pair list (66M for names on the 1M city) is never built."""
+        l, r, _ = B.sample_groups(rows, starts, self.cap, self.window, self.per_rule, seed=self.seeds[i])
+        self.lefts.append(l)
+        self.rights.append(r)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self.lefts:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return B.dedup_pairs(np.concatenate(self.lefts), np.concatenate(self.rights))
+
+
 def training_pairs(feats: Features, cfg: KindConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """A uniform sample of every rule's block pairs, strong components not collapsed: the pool EM
     learns m from (matches agreeing on strong keys included)."""
-    rules = (*cfg.rules, *cfg.lsh)
-    if not rules:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    per_rule = max(1, cfg.train_pairs // len(rules))
-    lefts, rights = [], []
-    for rule in rules:
+    sample = TrainingSample(cfg, rng)
+    for i, rule in enumerate((*cfg.rules, *cfg.lsh)):
         rows, _, starts = rule_groups(feats, rule)
-        # a Bernoulli sample drawn while the pairs are enumerated: a rule's full pair list (66M for
-        # names on the 1M city) is never built
-        l, r, _ = B.sample_groups(rows, starts, cfg.block_cap, cfg.block_window, per_rule,
-                                  seed=int(rng.integers(0, 2**63)))
-        lefts.append(l)
-        rights.append(r)
-    left, right = B.dedup_pairs(np.concatenate(lefts), np.concatenate(rights))
-    return left, right
+        sample.take(i, rows, starts)
+    return sample.pairs()

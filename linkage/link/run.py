@@ -38,7 +38,7 @@ from weft.core.select import group_dense, rivals_within
 from ..arrow import hash_strings
 from ..memory import hand_back_freed_memory
 from ..specs import KINDS, SourceSpec
-from .blocking import candidate_pairs, strong_edges, training_pairs, verify_strong
+from .blocking import TrainingSample, candidate_pairs, strong_edges, training_pairs, verify_strong
 from .cluster import cluster, component_keys, diagnostics
 from .comparisons import compute_levels, reads
 from .config import KindConfig, default_config
@@ -459,25 +459,34 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
     report["strong_refused"] = int(refused1.sum())
 
     # training reads only the features (its own sample of blocks, random pairs), so with a
-    # ``helper`` thread it runs beside blocking
+    # ``helper`` thread it runs beside blocking; without one, its sample of block pairs comes from
+    # blocking's groups (the same draws: one sort per rule, not two)
     comps = list(cfg.comparisons)
-    fitting = None
+    fitting = sample = None
     if model is None and comps:
-        def fit():
-            u = estimate_u(feats, comps, rng, cfg.u_pairs)
-            tl, tr = training_pairs(feats, cfg, rng)
+        def fit_on(u, tl, tr):
             gamma = compute_levels(feats, comps, tl, tr)
             return train(kind, comps, gamma, u, threshold=cfg.threshold)
-        fitting = helper.submit(stages.run, f"{kind}: train (u, EM)", fit) if helper is not None else None
+
+        def fit():
+            u = estimate_u(feats, comps, rng, cfg.u_pairs)
+            return fit_on(u, *training_pairs(feats, cfg, rng))
+        if helper is not None:
+            fitting = helper.submit(stages.run, f"{kind}: train (u, EM)", fit)
+        else:
+            u = stages.run(f"{kind}: train (u)", estimate_u, feats, comps, rng, cfg.u_pairs)
+            sample = TrainingSample(cfg, rng)
 
     # blocking
     left, right, tag, rstats = stages.run(f"{kind}: blocking", candidate_pairs, feats, cfg, label1, keyed,
-                                          component_keys(label1, cannot))
+                                          component_keys(label1, cannot), sample)
     report["blocking"] = [s.as_dict() for s in rstats]
     report["candidate_pairs"] = len(left)
 
     if model is None and comps:
-        model = fitting.result() if fitting is not None else stages.run(f"{kind}: train (u, EM)", fit)
+        model = fitting.result() if fitting is not None else \
+            stages.run(f"{kind}: train (EM)", fit_on, u, *sample.pairs())
+        sample = None
     elif model is not None:
         if model.kind != kind:
             raise ValueError(f"model is for kind {model.kind!r}, not {kind!r}")
