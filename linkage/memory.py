@@ -29,7 +29,7 @@ import platform
 
 import pyarrow as pa
 
-__all__ = ["hand_back_freed_memory", "retain_freed_memory"]
+__all__ = ["hand_back_freed_memory", "release_heap_holes", "retain_freed_memory"]
 
 # mallopt(3) parameters (glibc's malloc.h)
 _M_TRIM_THRESHOLD = -1
@@ -93,8 +93,21 @@ def hand_back_freed_memory() -> dict[str, object]:
                                                    (_M_TRIM_THRESHOLD, _HAND_BACK_TRIM)))
     done["glibc"] = "large blocks mapped, heap trimmed" if ok else "mallopt refused"
     libc.malloc_trim(0)
+    _kept["handed_back"] = libc
     pool = _kept.pop("arrow_pool", None)
     if pool is not None:  # (buffers already made stay with the pool that made them)
         pa.set_memory_pool(pool)
     done["arrow_pool"] = pa.default_memory_pool().backend_name
     return done
+
+
+def release_heap_holes() -> bool:
+    """Once memory is handed back (:func:`hand_back_freed_memory`), give the OS the free pages
+    inside the heap too, not only at its top as glibc does by itself: after a phase that freed
+    many small blocks scattered through it (a kind's parts, joined into whole arrays), gigabytes
+    of holes would otherwise count in the peaks that follow. True when it ran."""
+    libc = _kept.get("handed_back")
+    if libc is None:
+        return False
+    libc.malloc_trim(0)
+    return True

@@ -36,7 +36,7 @@ from weft.core._jit import one_kernel_thread, threadsafe_kernels
 from weft.core.select import group_dense, rivals_within
 
 from ..arrow import hash_strings
-from ..memory import hand_back_freed_memory
+from ..memory import hand_back_freed_memory, release_heap_holes
 from ..specs import KINDS, SourceSpec
 from .blocking import TrainingSample, candidate_pairs, strong_edges, training_pairs, verify_strong
 from .cluster import cluster, component_keys, diagnostics
@@ -392,6 +392,7 @@ def prepare(parts: Callable[[set[str]], Iterable], rows: int, cfg: KindConfig,
                          and not (_request_columns({r}) & (set(cfg.verify_drop) | set(cfg.derived)))}
             return verify_strong(vf, cfg, cfg.cannot_link), {r: vf._cache[r] for r in untouched}
         foreign, reuse = stages.run(f"{kind}: verify strong keys", verify)
+        release_heap_holes()
         report["not_own_identifier"] = int(foreign.sum())
 
     def load():
@@ -419,6 +420,7 @@ def prepare(parts: Callable[[set[str]], Iterable], rows: int, cfg: KindConfig,
                 check.append(c)
             del f
         feats = st.finish()
+        release_heap_holes()  # (the parts' pieces, freed as they were joined)
         feats._cache.update(reuse)
         return Prepared(feats, np.concatenate(empty), np.concatenate(check) if check else None, report)
 
