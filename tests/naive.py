@@ -1064,21 +1064,30 @@ def survivors(ident, h, trust, recency, criteria, k: int) -> list[int]:
     return best
 
 
-def rivals_within(group, w, key, margin, k: int) -> list[bool]:
-    """Reference for ``weft.core.select.rivals_within``, over items' groups: per group, the best
-    item (greatest w, ties to the first), and whether another key scores within margin of it
-    (float32 arithmetic, as the weights are)."""
+def ambiguous_pairs(left, right, w, keyless, other_key, margin) -> list[bool]:
+    """Reference for ``weft.core.select.ambiguous_pairs``: per keyless mention, its sides (as left,
+    then as right, in pair order) whose partner has a key; the best (greatest w, ties to the first)
+    and whether a partner of another key scores within margin of it (float32 arithmetic, as the
+    weights are): then all its pairs are dropped."""
     import numpy as np
 
-    out = [False] * k
-    for g in range(k):
-        items = [i for i in range(len(group)) if group[i] == g]
-        if not items:
-            continue
-        best = max(items, key=lambda i: (w[i], -i))
-        bound = np.float32(w[best]) - np.float32(margin)
-        out[g] = any(key[i] != key[best] and np.float32(w[i]) >= bound for i in items)
-    return out
+    sides: dict[int, list[tuple[int, int]]] = _collections.defaultdict(list)
+    for role in (0, 1):
+        for i, (a, b) in enumerate(zip(left, right)):
+            m, o = (int(a), int(b)) if role == 0 else (int(b), int(a))
+            if keyless[m] and int(other_key[o]):
+                sides[m].append((i, int(other_key[o])))
+    drop = [False] * len(left)
+    for items in sides.values():
+        best = items[0]
+        for it in items[1:]:
+            if w[it[0]] > w[best[0]]:
+                best = it
+        bound = np.float32(w[best[0]]) - np.float32(margin)
+        if any(k != best[1] and np.float32(w[i]) >= bound for i, k in items):
+            for i, _ in items:
+                drop[i] = True
+    return drop
 
 
 def key_owners(k, names, consistent, rows, size: int) -> list[int]:

@@ -578,21 +578,26 @@ def test_survivors_match_reference(criteria):
 
 
 @pytest.mark.parametrize("margin", [0.0, 1.5])
-def test_rivals_within_match_reference(margin):
-    from weft.core.select import group_dense, rivals_within
+@pytest.mark.parametrize("n_pairs", [0, 1, 4000])
+def test_ambiguous_pairs_match_reference(margin, n_pairs):
+    from weft.core.select import ambiguous_pairs
 
-    rng = np.random.default_rng(int(margin * 10))
-    k, n = 400, 3000
-    group = rng.integers(0, k - 30, n)  # 30 empty groups
-    w = (rng.integers(-8, 9, n) / 2).astype(np.float32)  # many ties
-    key = rng.integers(1, 4, n).astype(np.uint64)
-    order, starts = group_dense(group, k)
-    got = rivals_within(order, starts, w, key, margin)
-    want = naive.rivals_within(group, w, key, margin, k)
+    rng = np.random.default_rng(int(margin * 10) + n_pairs)
+    n = 600
+    left = rng.integers(0, n, n_pairs)
+    right = rng.integers(0, n, n_pairs)
+    w = (rng.integers(-8, 9, n_pairs) / 2).astype(np.float32)  # many ties
+    keyless = rng.random(n) < 0.5
+    other_key = np.where(rng.random(n) < 0.3, 0, rng.integers(1, 4, n)).astype(np.uint64)
+    got = ambiguous_pairs(left, right, w, keyless, other_key, margin)
+    want = naive.ambiguous_pairs(left, right, w, keyless, other_key, margin)
     assert got.tolist() == want
-    assert 50 < sum(want) < k - 50
-    with pytest.raises(ValueError):
-        rivals_within(order, starts, w[:-1], key, margin)
+    if n_pairs > 1000:
+        assert 0.1 < np.mean(want) < 0.9
+    with pytest.raises(ValueError, match="one value per pair"):
+        ambiguous_pairs(left, right, w[:-1] if n_pairs else np.zeros(1, np.float32), keyless, other_key, margin)
+    with pytest.raises(ValueError, match="index rows"):
+        ambiguous_pairs(np.array([n]), np.array([0]), np.zeros(1, np.float32), keyless, other_key, margin)
 
 
 @pytest.mark.parametrize("seed", range(3))
