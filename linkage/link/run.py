@@ -502,7 +502,12 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
     # compare (in chunks: bounded temporaries), fit the scoring pool's prior, score chunk by chunk
     # keeping what passes (weights are 4 bytes per pair and attribute: the big city's tens of
     # millions of candidates would hold gigabytes of them)
+    candidates = [left, right]  # (score frees them once it holds the pairs above the threshold)
+    del left, right
+
     def score():
+        left, right = candidates
+        candidates.clear()
         gamma = np.empty((len(left), len(comps)), np.uint8)
         for s in range(0, len(left), _PAIR_CHUNK):
             gamma[s:s + _PAIR_CHUNK] = compute_levels(feats, comps, left[s:s + _PAIR_CHUNK], right[s:s + _PAIR_CHUNK])
@@ -536,6 +541,7 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
         # a keyless mention matching two keyed identities alike joins neither; decided before the
         # evidence is computed: most of a big city's entity pairs go (40M of 44M at 10M persons)
         ml, mr = left[ok], right[ok]
+        del left, right
         drop = ambiguous_pairs(ml, mr, mw, ~keyed, component_keys(label1, cannot)[label1], cfg.margin)
         report["ambiguous_pairs_dropped"] = int(drop.sum())
         if drop.any():
@@ -551,7 +557,7 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
             mwt[sl] = model.weights(mg[sl], [t[1][t[0][ml[sl]]] if t is not None else None for t in tf_codes])
         return ml, mr, mw, mp, mg, mwt, tag[ok], near
 
-    if model is not None and len(left):
+    if model is not None and report["candidate_pairs"]:
         ml, mr, mw, mp, mg, mwt, mtag, near = stages.run(f"{kind}: compare + score", score)
     else:
         ml = mr = np.empty(0, np.int64)
