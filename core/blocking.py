@@ -44,7 +44,7 @@ from .hashing import combine1, mix64
 
 __all__ = ["PairSet", "block_pairs", "block_pairs_kept", "collapse_groups", "dedup_pairs", "group_by_key",
            "group_pairs_kept", "key_groups", "pack_pairs", "sample_block_pairs", "sample_groups", "sample_mask",
-           "star_edges", "star_groups", "unpack_pairs"]
+           "sort_unique", "star_edges", "star_groups", "unpack_pairs"]
 
 _MAX_ROWS = 1 << 32
 _ZERO = np.uint64(0)
@@ -427,6 +427,22 @@ def _fill_kept(order, starts, limits, comp, value, out_pos, left, right):
                     w += 1
 
 
+@jit(parallel=True)
+def _fill_kept_packed(order, starts, limits, comp, value, out_pos, out):
+    for g in prange(len(starts) - 1):
+        s = starts[g]
+        e = starts[g + 1]
+        lim = limits[g]
+        w = out_pos[g]
+        for p in range(s, e):
+            r = order[p]
+            for p2 in range(p + 1, min(e, p + 1 + lim)):
+                r2 = order[p2]
+                if _usable(r, r2, comp, value):  # (so r != r2)
+                    out[w] = (np.uint64(min(r, r2)) << np.uint64(32)) | np.uint64(max(r, r2))
+                    w += 1
+
+
 def block_pairs_kept(keys: np.ndarray, cap: int, window: int, comp: np.ndarray, value: np.ndarray):
     """``(left, right, big_keys, big_sizes, pairs_in_blocks)``: the pairs of :func:`block_pairs`
     (same order) whose rows have different ``comp`` (int64 per row) and ``value`` (uint64 per
@@ -440,26 +456,36 @@ def block_pairs_kept(keys: np.ndarray, cap: int, window: int, comp: np.ndarray, 
 
 
 def group_pairs_kept(members: np.ndarray, starts: np.ndarray, cap: int, window: int, comp: np.ndarray,
-                     value: np.ndarray):
+                     value: np.ndarray, packed: bool = False):
     """:func:`block_pairs_kept` over groups made already (``members[starts[g]:starts[g+1]]``, as
     :func:`key_groups` or :func:`group_by_key` make them): ``(left, right, big, big_sizes,
     pairs_in_blocks)``, pairs of member values, ``comp`` and ``value`` indexed by member value,
-    ``big`` the indices of the groups over ``cap``."""
+    ``big`` the indices of the groups over ``cap``. With ``packed``, ``(codes, big, big_sizes,
+    pairs_in_blocks)``: each pair as :func:`pack_pairs` codes it (unsorted, repeats kept), 8
+    bytes a pair where ``left`` and ``right`` and their codes took 24."""
     sizes, big, limits, pos = _plan_groups(starts, cap, window)
     comp = np.ascontiguousarray(comp, np.int64)
     value = np.ascontiguousarray(value, np.uint64)
     if len(members) and (members.min() < 0 or members.max() >= min(len(comp), len(value))):
         raise ValueError(f"members must index comp and value ({len(comp)}, {len(value)} entries)")
+    if packed and len(members) and members.max() >= _MAX_ROWS:
+        raise ValueError("row indices must lie in [0, 2**32) to be packed into one uint64 per pair")
     kept = np.zeros(len(sizes), np.int64)
     if len(sizes):
         _count_kept(members, starts, limits, comp, value, kept)
     out_pos = np.zeros(len(sizes) + 1, np.int64)
     np.cumsum(kept, out=out_pos[1:])
+    big_at, big_sizes = np.flatnonzero(big), sizes[big].astype(np.int64)
+    if packed:
+        codes = np.empty(out_pos[-1], dtype=np.uint64)
+        if len(sizes):
+            _fill_kept_packed(members, starts, limits, comp, value, out_pos, codes)
+        return codes, big_at, big_sizes, int(pos[-1])
     left = np.empty(out_pos[-1], dtype=np.int64)
     right = np.empty(out_pos[-1], dtype=np.int64)
     if len(sizes):
         _fill_kept(members, starts, limits, comp, value, out_pos, left, right)
-    return left, right, np.flatnonzero(big), sizes[big].astype(np.int64), int(pos[-1])
+    return left, right, big_at, big_sizes, int(pos[-1])
 
 
 @jit
@@ -614,10 +640,14 @@ def pack_pairs(left: np.ndarray, right: np.ndarray, rows: np.ndarray | None = No
     w, bad = _pack(left, right, rows, packed)
     if bad:
         raise ValueError("row indices must lie in [0, 2**32) to be packed into one uint64 per pair")
-    packed = packed[:w]
-    packed.sort()
+    return sort_unique(packed[:w])
+
+
+def sort_unique(codes: np.ndarray) -> np.ndarray:
+    """``codes`` sorted in place, repeats dropped: a view of them."""
+    codes.sort()
     # not np.unique: numpy 2.4's took ~10 s on 6 M uint64 where sort + one pass takes 0.1 s
-    return packed[:_unique_sorted(packed)]
+    return codes[:_unique_sorted(codes)]
 
 
 def unpack_pairs(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -673,7 +703,10 @@ class PairSet:
 
     def add(self, left: np.ndarray, right: np.ndarray, tag: int, rows: np.ndarray | None = None) -> None:
         """Merge in the pairs ``(left, right)`` (or ``(rows[left], rows[right])``) as set ``tag``."""
-        b = pack_pairs(left, right, rows)
+        self.add_codes(pack_pairs(left, right, rows), tag)
+
+    def add_codes(self, b: np.ndarray, tag: int) -> None:
+        """Merge in pairs as sorted unique :func:`pack_pairs` codes (:func:`sort_unique`)."""
         out = np.empty(len(self.codes) + len(b), np.uint64)
         tout = np.empty(len(out), np.uint8)
         w = _merge_unique(self.codes, self.tags, b, np.uint8(tag), out, tout)

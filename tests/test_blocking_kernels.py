@@ -363,6 +363,10 @@ def test_key_groups_and_their_collapse_match_naive(nvar, ncols, n):
     wl, wr, bk, bs, wt = blocking.block_pairs_kept(flat, 5, 2, comp[entry_row], value[entry_row])
     assert (l.tolist(), r.tolist(), total) == (entry_row[wl].tolist(), entry_row[wr].tolist(), wt)
     assert keys[starts[big]].tolist() == bk.tolist() and sizes.tolist() == bs.tolist()
+    codes, big2, sizes2, total2 = blocking.group_pairs_kept(rows, starts, 5, 2, comp, value, packed=True)
+    assert codes.tolist() == [(min(a, b) << 32) | max(a, b) for a, b in zip(l.tolist(), r.tolist())]
+    assert (big2.tolist(), sizes2.tolist(), total2) == (big.tolist(), sizes.tolist(), total)
+    assert blocking.sort_unique(codes.copy()).tolist() == blocking.pack_pairs(l, r).tolist()
     sl, sr, s_total = blocking.sample_groups(rows, starts, 5, 2, 40, seed=3)
     wl, wr, _ = blocking.sample_block_pairs(flat, 5, 2, 40, seed=3)
     assert (sl.tolist(), sr.tolist(), s_total) == (entry_row[wl].tolist(), entry_row[wr].tolist(), wt)

@@ -159,18 +159,18 @@ def candidate_pairs(feats: Features, cfg: KindConfig, label: np.ndarray, keyed: 
         rows, keys, starts = B.collapse_groups(rows, keys, starts, cells)
         # pairs inside one component, or across two with different cannot-link values, are
         # dropped as they are enumerated: most pairs of a large city's name blocks are one or the other
-        l, r, big, big_sizes, st.pairs_raw = B.group_pairs_kept(rows, starts, cfg.block_cap, cfg.block_window,
-                                                                 label, value)
+        codes, big, big_sizes, st.pairs_raw = B.group_pairs_kept(rows, starts, cfg.block_cap, cfg.block_window,
+                                                                  label, value, packed=True)
         if len(big):
             order = np.argsort(-big_sizes, kind="stable")
             for k in order[:20]:
                 st.oversized.append({"size": int(big_sizes[k]),
                                      "example": _record_of(feats, int(rows[starts[big[k]]]))})
             st.oversized += [{"size": int(s)} for s in big_sizes[order[20:]]]
-        st.pairs = len(l)
+        st.pairs = len(codes)
         del rows, keys, starts
-        found.add(l, r, i)  # (each rule's pairs merged in and freed: 9 bytes a pair kept)
-        del l, r
+        found.add_codes(B.sort_unique(codes), i)  # (each rule's pairs merged in and freed: 9 bytes a pair kept)
+        del codes
         stats.append(st)
     left, right, tag = found.pairs()
     return left, right, tag, stats
