@@ -290,7 +290,7 @@ def test_concurrent_run_equals_serial(city_run, tmp_path):
 
 def test_kinds_one_after_another_then_outputs_side_by_side(city_run, tmp_path, monkeypatch):
     """A city too big for the kinds side by side: linked one after another (the first kind's
-    golden records built beside the others' linking, the assignments and the smaller kinds' golden
+    golden records built beside the third kind's linking, the assignments and the smaller kinds' golden
     records beside relations, the largest left after them), the same files."""
     from weft.linkage.link import run as R
 
@@ -302,7 +302,8 @@ def test_kinds_one_after_another_then_outputs_side_by_side(city_run, tmp_path, m
     assert "concurrent_skipped" in one.report
     starts = {s["stage"]: s["start_s"] for s in one.report["stages"]}
     assert starts["entity: load"] > starts["person: cluster"]
-    assert starts["person: cluster"] < starts["person: golden records"] < starts["number records and identities"]
+    # the first kind's golden records start once the second is linked, before the third is
+    assert starts["entity: cluster"] < starts["person: golden records"] < starts["house: cluster"]
     # the assignments and the smaller kind's golden records go to the worker before relations (when
     # it starts them is its own affair); the larger kind's are built here after relations
     sizes = one.report["mentions_per_kind"]
