@@ -678,3 +678,23 @@ def test_record_codes_equal_exactly_when_source_and_record_are():
         if c >= 0:
             assert seen.setdefault(key, c) == c
     assert len(set(seen.values())) == len(seen)
+
+
+def test_golden_hashes_and_takes_chunk_by_chunk():
+    """Golden records read a column in the chunks it was read in: its hashes and its survivors'
+    values must be those of the column made one array (empty chunks, nulls, large strings)."""
+    from weft.linkage.arrow import hash_strings
+    from weft.linkage.link.outputs import _hashes, _take
+
+    rng = np.random.default_rng(4)
+    words = ["北京", "深圳市南山区", "", None, "a", "路 12 号"]
+    sizes = [0, 5, 1, 0, 40, 17]
+    for typ in (pa.string(), pa.large_string()):
+        chunks = [pa.array([words[i] for i in rng.integers(0, len(words), k)], typ) for k in sizes]
+        col = pa.chunked_array(chunks, typ)
+        one = col.combine_chunks()
+        assert np.array_equal(_hashes(col), hash_strings(one))
+        pick = rng.integers(-1, len(one), 30)
+        pick[:3] = [-1, 0, len(one) - 1]
+        want = one.take(pa.array(pick, mask=pick < 0))
+        assert _take(col, pick).equals(want) and _take(one, pick).equals(want)

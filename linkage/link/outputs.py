@@ -390,7 +390,37 @@ def _coalesce(table: pa.Table, cols) -> pa.Array | None:
     out = pc.coalesce(*[p.cast(typ) for p in present]) if len(present) > 1 else present[0]
     if pa.types.is_integer(out.type):  # codes such as gender: 0 is "unknown"
         out = pc.if_else(pc.equal(out, 0), pa.scalar(None, out.type), out)
-    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+    return out  # (chunks as read: :func:`_hashes` and :func:`_take` go chunk by chunk)
+
+
+def _hashes(values) -> np.ndarray:
+    """:func:`hash_strings` of an Array, or of a ChunkedArray chunk by chunk: never made one
+    array, which for a 10M city's addresses took gigabytes, three times over."""
+    if isinstance(values, pa.ChunkedArray):
+        return np.concatenate([np.zeros(0, np.uint64), *[hash_strings(c) for c in values.chunks]])
+    return hash_strings(values)
+
+
+def _take(values, pick: np.ndarray) -> pa.Array:
+    """``values[pick]`` (null where ``pick < 0``) as one array, each chunk of a ChunkedArray
+    taken from by itself (Arrow's take joins a string column's chunks first)."""
+    mask = pick < 0
+    if not isinstance(values, pa.ChunkedArray):
+        return values.take(pa.array(pick, mask=mask))
+    bounds = np.cumsum([0, *[len(c) for c in values.chunks]])
+    chunk = np.searchsorted(bounds, np.where(mask, 0, pick), side="right") - 1
+    by_chunk = np.argsort(chunk, kind="stable")
+    ordered = chunk[by_chunk]
+    los = np.searchsorted(ordered, np.arange(values.num_chunks))
+    his = np.searchsorted(ordered, np.arange(values.num_chunks) + 1)
+    pieces = []
+    for i, c in enumerate(values.chunks):  # (a null's stand-in row is any row of a non-empty chunk)
+        rows = pick[by_chunk[los[i]:his[i]]]
+        pieces.append(c.take(pa.array(np.where(rows < 0, 0, rows - bounds[i]))))
+    joined = pa.concat_arrays(pieces) if pieces else pa.array([], values.type)
+    at = np.empty(len(pick), np.int64)
+    at[by_chunk] = np.arange(len(pick))
+    return joined.take(pa.array(at, mask=mask))
 
 
 def golden_records(table: pa.Table, ids: pa.Array, kind: str, trust: dict[str, int],
@@ -467,8 +497,10 @@ def _golden(read, ident: np.ndarray, id_sorted: pa.Array, kind: str, trust: dict
         if values is None:
             continue
         text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
-        h = hash_strings(values if text else values.cast(pa.string()))
+        h = _hashes(values if text else values.cast(pa.string()))
         pick = survivors(order, starts, h, tr, rec, crit)
-        picked = values.take(pa.array(pick, mask=pick < 0))
+        del h
+        picked = _take(values, pick)
+        del values
         out[attr] = picked.cast(pa.string()) if pa.types.is_large_string(picked.type) else picked
     return pa.table(out)

@@ -172,10 +172,11 @@ def _plain(t: pa.Table, few: list[str]) -> pa.Table:
 
 
 def load_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
-                  columns: set[str] | None = None, dates: bool = True) -> pa.Table:
+                  columns: set[str] | None = None, dates: bool = True, combine: bool = True) -> pa.Table:
     """Every standardized mention of ``kind`` under ``std_dir/<kind>/``, one table (columns missing
     in a source are null). ``columns`` limits what is read; date columns come along unless
-    ``dates`` is False (they date a record for the golden records' recency)."""
+    ``dates`` is False (they date a record for the golden records' recency). Without ``combine``
+    each column keeps the chunks it was read in."""
     tables = []
     for f in _files(std_dir, kind, sources):
         pf, keep, few = _reader(f, columns, dates)
@@ -185,6 +186,8 @@ def load_mentions(std_dir: Path, kind: str, sources: list[str] | None = None,
         return pa.table({k: pa.array([], pa.string()) for k in _KEY})
     chunked = pa.concat_tables(tables, promote_options="permissive")
     del tables
+    if not combine:
+        return chunked
     # one contiguous array per column, each column's chunks freed as soon as it is copied: at most
     # one column is held twice (Table.combine_chunks holds the whole table twice)
     names, columns = chunked.column_names, []
@@ -764,8 +767,8 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     def write_golden(kind, codes, ids):
         """``golden_<kind>.parquet`` from the kind's identity codes (``ids`` names them)."""
         def build():  # the attributes are read again, one at a time, the linking arrays freed
-            def read(columns, dates=False):
-                return load_mentions(std_dir, kind, names, columns, dates)
+            def read(columns, dates=False):  # (chunks as read: a column is never held twice)
+                return load_mentions(std_dir, kind, names, columns, dates, combine=False)
             return golden_records_coded(read, codes, ids, kind, trust, survivorship)
         pq.write_table(stages.run(f"{kind}: golden records", build), out / f"golden_{kind}.parquet")
 
