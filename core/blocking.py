@@ -412,23 +412,9 @@ def _count_kept(order, starts, limits, comp, value, kept):
 
 
 @jit(parallel=True)
-def _fill_kept(order, starts, limits, comp, value, out_pos, left, right):
-    for g in prange(len(starts) - 1):
-        s = starts[g]
-        e = starts[g + 1]
-        lim = limits[g]
-        w = out_pos[g]
-        for p in range(s, e):
-            r = order[p]
-            for p2 in range(p + 1, min(e, p + 1 + lim)):
-                if _usable(r, order[p2], comp, value):
-                    left[w] = r
-                    right[w] = order[p2]
-                    w += 1
-
-
-@jit(parallel=True)
-def _fill_kept_packed(order, starts, limits, comp, value, out_pos, out):
+def _fill_kept(order, starts, limits, comp, value, out_pos, left, right, codes):
+    # into (left, right), or, when ``codes`` is not empty, into it as packed codes
+    packed = len(codes) > 0
     for g in prange(len(starts) - 1):
         s = starts[g]
         e = starts[g + 1]
@@ -439,7 +425,11 @@ def _fill_kept_packed(order, starts, limits, comp, value, out_pos, out):
             for p2 in range(p + 1, min(e, p + 1 + lim)):
                 r2 = order[p2]
                 if _usable(r, r2, comp, value):  # (so r != r2)
-                    out[w] = (np.uint64(min(r, r2)) << np.uint64(32)) | np.uint64(max(r, r2))
+                    if packed:
+                        codes[w] = (np.uint64(min(r, r2)) << np.uint64(32)) | np.uint64(max(r, r2))
+                    else:
+                        left[w] = r
+                        right[w] = r2
                     w += 1
 
 
@@ -476,15 +466,14 @@ def group_pairs_kept(members: np.ndarray, starts: np.ndarray, cap: int, window: 
     out_pos = np.zeros(len(sizes) + 1, np.int64)
     np.cumsum(kept, out=out_pos[1:])
     big_at, big_sizes = np.flatnonzero(big), sizes[big].astype(np.int64)
+    m = int(out_pos[-1])
+    left = np.empty(0 if packed else m, dtype=np.int64)
+    right = np.empty(0 if packed else m, dtype=np.int64)
+    codes = np.empty(m if packed else 0, dtype=np.uint64)
+    if len(sizes) and m:
+        _fill_kept(members, starts, limits, comp, value, out_pos, left, right, codes)
     if packed:
-        codes = np.empty(out_pos[-1], dtype=np.uint64)
-        if len(sizes):
-            _fill_kept_packed(members, starts, limits, comp, value, out_pos, codes)
         return codes, big_at, big_sizes, int(pos[-1])
-    left = np.empty(out_pos[-1], dtype=np.int64)
-    right = np.empty(out_pos[-1], dtype=np.int64)
-    if len(sizes):
-        _fill_kept(members, starts, limits, comp, value, out_pos, left, right)
     return left, right, big_at, big_sizes, int(pos[-1])
 
 
