@@ -483,8 +483,9 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
             sample = TrainingSample(cfg, rng)
 
     # blocking
+    ck1 = component_keys(label1, cannot)
     left, right, tag, rstats = stages.run(f"{kind}: blocking", candidate_pairs, feats, cfg, label1, keyed,
-                                          component_keys(label1, cannot), sample)
+                                          ck1, sample)
     report["blocking"] = [s.as_dict() for s in rstats]
     report["candidate_pairs"] = len(left)
 
@@ -545,7 +546,7 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
         # evidence is computed: most of a big city's entity pairs go (40M of 44M at 10M persons)
         ml, mr = left[ok], right[ok]
         del left, right
-        drop = ambiguous_pairs(ml, mr, mw, ~keyed, component_keys(label1, cannot)[label1], cfg.margin)
+        drop = ambiguous_pairs(ml, mr, mw, ~keyed, ck1[label1], cfg.margin)
         report["ambiguous_pairs_dropped"] = int(drop.sum())
         if drop.any():
             keep = ~drop
@@ -762,8 +763,8 @@ def link(specs: list[SourceSpec], out: str | Path, *, standardized: str | Path |
     if pool is not None and not fits:
         report["concurrent_skipped"] = "the kinds' arrays would not fit in memory side by side: linked one " \
                                        "after another (each part read on two threads, the first kind's golden " \
-                                       "records built beside the others), the other outputs beside and after " \
-                                       "relations"
+                                       "records built once the second is linked), the other outputs beside and " \
+                                       "after relations"
     def write_golden(kind, codes, ids):
         """``golden_<kind>.parquet`` from the kind's identity codes (``ids`` names them)."""
         def build():  # the attributes are read again, one at a time, the linking arrays freed
