@@ -39,13 +39,14 @@ def _fs_kernel(gamma, table, tf_slot, top, tf_code, tf_table, left, prior_w, tot
 
 def fs_scores(gamma: np.ndarray, level_weights: list[np.ndarray], prior_weight: float,
               tf: list[tuple[np.ndarray, np.ndarray] | None] | None = None,
-              left: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+              left: np.ndarray | None = None, check: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(float32 weight, float32 probability) per row of ``gamma`` (uint8[pairs, attributes]).
 
     ``level_weights[j]``: attribute j's weight per level (summed as float32 values, as the
     evidence shows them). ``tf[j]``, when given: (int code per mention, float32 weight per code)
     used instead of the last (exact) level's weight, the code read at ``left`` (the pairs' left
-    mentions)."""
+    mentions). ``check=False`` skips the checks that scan ``gamma``, ``left`` and the codes (all
+    mentions': a caller scoring many chunks against codes it made itself), never the shapes."""
     gamma = np.ascontiguousarray(gamma, dtype=np.uint8)
     n, c = gamma.shape if gamma.ndim == 2 else (0, -1)
     if c != len(level_weights):
@@ -56,7 +57,7 @@ def fs_scores(gamma: np.ndarray, level_weights: list[np.ndarray], prior_weight: 
     for j, w in enumerate(level_weights):
         table[j, :len(w)] = w
         top[j] = len(w) - 1
-    if n and c and (gamma.max(axis=0) > top).any():  # (the kernel reads the table unchecked)
+    if check and n and c and (gamma.max(axis=0) > top).any():  # (the kernel reads the table unchecked)
         raise ValueError("a level in gamma lies beyond its attribute's levels")
     tf = list(tf or [None] * c)
     used = [j for j in range(c) if tf[j] is not None]
@@ -70,10 +71,10 @@ def fs_scores(gamma: np.ndarray, level_weights: list[np.ndarray], prior_weight: 
         codes = [np.asarray(tf[j][0]) for j in used]
         weights = [np.asarray(tf[j][1], np.float32) for j in used]
         m = len(codes[0])
-        if any(len(x) != m for x in codes) or (n and (left.min() < 0 or left.max() >= m)):
+        if any(len(x) != m for x in codes) or (check and n and (left.min() < 0 or left.max() >= m)):
             raise ValueError("term-frequency codes need one value per mention, and left indices within them")
         for k, (x, w) in enumerate(zip(codes, weights)):
-            if len(x) and (x.min() < 0 or x.max() >= len(w)):
+            if check and len(x) and (x.min() < 0 or x.max() >= len(w)):
                 raise ValueError(f"term-frequency codes of attribute {used[k]} lie outside its weights")
         # one (tf attributes, mentions) array; a single one is a view, not a copy
         tf_code = codes[0].reshape(1, -1) if len(used) == 1 else np.stack(codes)

@@ -99,14 +99,14 @@ class Model:
 
     def score_levels(self, gamma: np.ndarray, prior: float | None = None,
                      tf: list[tuple[np.ndarray, np.ndarray] | None] | None = None,
-                     left: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     left: np.ndarray | None = None, check: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(float32 weight, float32 probability) per pair straight from its levels: :meth:`score`
         of :meth:`weights` in one pass. ``tf[j]``: (value code per mention, frequency per code),
-        read at the pairs' ``left`` mentions."""
+        read at the pairs' ``left`` mentions; ``check=False``: see ``core.score.fs_scores``."""
         tables = None if tf is None else [None if t is None else (t[0], self.tf_weights(j, t[1]))
                                           for j, t in enumerate(tf)]
         return fs_scores(gamma, [w.astype(np.float32) for w in self.level_weights()], self.prior_weight(prior),
-                         tables, left)
+                         tables, left, check)
 
     def score(self, weights: np.ndarray, prior: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         total = weights.sum(axis=1, dtype=np.float64) + self.prior_weight(prior)

@@ -526,7 +526,9 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
         for s in range(0, len(left), _PAIR_CHUNK):
             sl = slice(s, s + _PAIR_CHUNK)
             g, lt = gamma[sl], left[sl]
-            total_w, prob = model.score_levels(g, prior, tf_codes, lt)
+            # (the codes are the features' dense codes, their frequencies counted from the same
+            # codes, the levels this run's: in range by construction, not scanned again per chunk)
+            total_w, prob = model.score_levels(g, prior, tf_codes, lt, check=False)
             vetoed = _vetoes(cfg, comps, g)
             vetoed |= _lacking(cfg, comps, g)
             if cfg.keyless_vetoes:
