@@ -34,10 +34,18 @@ Level enums (uint8; when several apply, the highest wins)
     or one is unknown: same building, different room is NOT the same house), 5 same house key.
     Each level needs its component known on both sides.
 
+``NAME_LEVELS`` — person names by their key codes, code points and pinyin readings:
+    0 null (either key null), 1 different, 2 similar (Jaro-Winkler >= ``similar``), 3 a pinyin
+    reading in common (heteronyms, homophones), 4 close (Jaro-Winkler >= ``close``), 5 one side's
+    former name is the other's name, 6 the same order-free pinyin key, 7 exact (equal keys).
+
 ``NUMBER_LEVELS`` — float64 values:
     0 null (NaN either side), 1 different, 2 within relative tolerance
     (``|a - b| <= rel_tol * max(|a|, |b|)``; an infinity is only ever equal or different),
     3 exactly equal.
+
+Every wrapper checks its arrays (O(rows)) and pair indices (O(pairs)); ``check=False`` skips both,
+for a caller that compares many chunks of pairs against one table it has checked once.
 """
 
 from __future__ import annotations
@@ -51,20 +59,29 @@ __all__ = [
     "ADDRESS_LEVELS",
     "DATE_LEVELS",
     "ID_LEVELS",
+    "NAME_LEVELS",
     "NUMBER_LEVELS",
     "PHONE_LEVELS",
+    "SHORT_MAX",
+    "SHORT_NULL",
     "address_levels",
+    "check_pairs",
     "damerau",
     "date_levels",
     "id_levels",
+    "id_levels_short",
     "jaro",
     "jaro_winkler",
     "levenshtein",
+    "name_levels",
     "number_levels",
     "osa",
+    "pack_short",
     "phone_levels",
+    "phone_levels_short",
     "qgram_jaccard",
     "set_overlap",
+    "unpack_short",
 ]
 
 DATE_LEVELS = ("null", "different", "same_year", "within_days", "day_month_swap", "exact")
@@ -73,11 +90,16 @@ PHONE_LEVELS = ("null", "different", "one_edit", "equal")
 ADDRESS_LEVELS = ("null", "different", "same_district", "same_street_or_community", "same_building",
                   "same_house")
 NUMBER_LEVELS = ("null", "different", "within_tolerance", "equal")
+NAME_LEVELS = ("null", "different", "similar", "shared_reading", "close", "former_name", "same_reading", "exact")
 
 # Pairs per prange task in the string kernels: each task allocates its scratch once, so the
 # allocation is amortised without per-thread bookkeeping (tasks own disjoint output slices). 1024
 # pairs touch ~2048 rows, which stay in L2 between the gather and the compare pass.
 _CHUNK = 1024
+
+# fixed-width rows (pack_short): the widest row packed, and a null row's length
+SHORT_MAX = 32
+SHORT_NULL = 255
 
 _U0 = np.uint64(0)
 _U1 = np.uint64(1)
@@ -87,6 +109,23 @@ _ALL = ~np.uint64(0)
 @jit
 def _n_chunks(n):
     return (n + _CHUNK - 1) // _CHUNK
+
+
+@jit
+def _stride(nc):
+    """A step coprime with ``nc`` near 0.618 ``nc``: task k takes chunk ``k * step % nc``.
+
+    prange hands each thread one contiguous run of tasks, so chunks taken in order would give one
+    thread all the slow pairs of a run of them (random pairs after cached ones, a city's dense
+    districts); stepping scatters every thread's chunks over the whole range."""
+    step = max(1, int(nc * 0.618))
+    while True:
+        a, b = nc, step
+        while b:
+            a, b = b, a % b
+        if a == 1:
+            return step
+        step += 1
 
 
 @jit
@@ -208,35 +247,39 @@ def _jaro_pair(codes, s1, l1, s2, l2, f1, f2):
     return (m / l1 + m / l2 + (m - t) / m) / 3.0
 
 
+@jit
+def _jw(codes, s1, l1, s2, l2, prefix_weight, pms):
+    """Jaro-Winkler of one pair (``pms``: 64 words of scratch)."""
+    if l1 == 0 or l2 == 0:
+        return 1.0 if l1 == l2 else 0.0
+    if l1 <= 64 and l2 <= 64:
+        sim = _jaro_bits(codes, s1, l1, s2, l2, pms)
+    else:  # (rare: the flags' allocation is small beside the quadratic search)
+        sim = _jaro_pair(codes, s1, l1, s2, l2, np.empty(l1, np.bool_), np.empty(l2, np.bool_))
+    # Winkler's boost threshold 0.7, as in rapidfuzz and jellyfish; weight 0 gives plain Jaro.
+    if prefix_weight > 0.0 and sim > 0.7:
+        pre = 0
+        lim = min(4, l1, l2)
+        while pre < lim and codes[s1 + pre] == codes[s2 + pre]:
+            pre += 1
+        sim += pre * prefix_weight * (1.0 - sim)
+    return sim
+
+
 @jit(parallel=True)
 def _jaro_kernel(codes, offsets, left, right, prefix_weight, out, sink):
     n = len(left)
-    for k in prange(_n_chunks(n)):
-        f1 = np.empty(64, dtype=np.bool_)
-        f2 = np.empty(64, dtype=np.bool_)
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
         pms = np.empty(64, dtype=np.uint64)
-        lo = k * _CHUNK
+        lo = (k * stride % nc) * _CHUNK
         hi = min(n, lo + _CHUNK)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
         for p in range(lo, hi):
             s1, l1, s2, l2 = span[p - lo, 0], span[p - lo, 1], span[p - lo, 2], span[p - lo, 3]
-            if l1 == 0 or l2 == 0:
-                sim = 1.0 if l1 == l2 else 0.0
-            elif l1 <= 64 and l2 <= 64:
-                sim = _jaro_bits(codes, s1, l1, s2, l2, pms)
-            else:
-                f1 = _grow(f1, l1)
-                f2 = _grow(f2, l2)
-                sim = _jaro_pair(codes, s1, l1, s2, l2, f1, f2)
-            # Winkler's boost threshold 0.7, as in rapidfuzz and jellyfish; weight 0 gives plain Jaro.
-            if prefix_weight > 0.0 and sim > 0.7:
-                pre = 0
-                lim = min(4, l1, l2)
-                while pre < lim and codes[s1 + pre] == codes[s2 + pre]:
-                    pre += 1
-                sim += pre * prefix_weight * (1.0 - sim)
-            out[p] = sim
+            out[p] = _jw(codes, s1, l1, s2, l2, prefix_weight, pms)
 
 
 # ------------------------------------------------------------------------------- edit distances
@@ -370,9 +413,11 @@ def _damerau_dp(codes, s1, l1, s2, l2, d, last):
 def _edit_kernel(codes, offsets, left, right, kind, out, sink):
     """kind 0 Levenshtein, 1 OSA (both symmetric, so the shorter string is the bit pattern)."""
     n = len(left)
-    for k in prange(_n_chunks(n)):
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
         buf = np.empty(64, dtype=np.int32)
-        lo = k * _CHUNK
+        lo = (k * stride % nc) * _CHUNK
         hi = min(n, lo + _CHUNK)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
@@ -395,10 +440,12 @@ def _edit_kernel(codes, offsets, left, right, kind, out, sink):
 @jit(parallel=True)
 def _damerau_kernel(codes, offsets, left, right, out, sink):
     n = len(left)
-    for k in prange(_n_chunks(n)):
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
         d = np.empty(256, dtype=np.int32)
         last = np.empty(16, dtype=np.int32)
-        lo = k * _CHUNK
+        lo = (k * stride % nc) * _CHUNK
         hi = min(n, lo + _CHUNK)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
@@ -482,10 +529,12 @@ def _distinct_overlap(a, na, b, nb):
 @jit(parallel=True)
 def _qgram_kernel(codes, offsets, left, right, q, out, sink):
     n = len(left)
-    for k in prange(_n_chunks(n)):
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
         ga = np.empty(64, dtype=np.uint64)
         gb = np.empty(64, dtype=np.uint64)
-        lo = k * _CHUNK
+        lo = (k * stride % nc) * _CHUNK
         hi = min(n, lo + _CHUNK)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
@@ -494,8 +543,9 @@ def _qgram_kernel(codes, offsets, left, right, q, out, sink):
             if l1 == 0 or l2 == 0:
                 out[p] = 1.0 if l1 == l2 else 0.0
                 continue
-            ga = _grow(ga, l1)
-            gb = _grow(gb, l2)
+            if l1 > len(ga) or l2 > len(gb):  # (a call per pair would cost its reference counting)
+                ga = _grow(ga, l1)
+                gb = _grow(gb, l2)
             na = _grams(codes, s1, l1, q, ga)
             nb = _grams(codes, s2, l2, q, gb)
             da, db, inter = _distinct_overlap(ga, na, gb, nb)
@@ -523,6 +573,109 @@ def _set_overlap_kernel(offsets, hashes, left, right, out):
         out[p] = inter / min(da, db)
 
 
+# ------------------------------------------------------------------------------------ person names
+
+
+@jit
+def _share(members, s1, e1, s2, e2):
+    """Whether the sorted rows ``members[s1:e1]`` and ``members[s2:e2]`` have a member in common."""
+    while s1 < e1 and s2 < e2:
+        x = members[s1]
+        y = members[s2]
+        if x == y:
+            return True
+        if x < y:
+            s1 += 1
+        else:
+            s2 += 1
+    return False
+
+
+@jit(parallel=True)
+def _name_kernel(key, pinyin, former, codes, offsets, set_offsets, members, left, right, flags,
+                 prefix_weight, close, similar, out, sink):
+    """:data:`NAME_LEVELS`, a chunk of pairs at a time in phases: gather both sides' codes (a
+    branch-free loop, so the random rows' cache misses overlap), settle what the codes settle
+    (most candidate pairs), then gather and compare the code points and reading sets of the rest.
+    Deciding pair by pair instead waits on each miss behind a mispredicted branch (2.5x slower on
+    random pairs when measured)."""
+    has_pinyin = (flags & 1) != 0
+    has_former = (flags & 2) != 0
+    has_sets = (flags & 4) != 0
+    n = len(left)
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
+        pms = np.empty(64, dtype=np.uint64)
+        got = np.zeros((_CHUNK, 6), dtype=np.uint64)
+        rest = np.empty(_CHUNK, dtype=np.int64)
+        span = np.empty((_CHUNK, 4), dtype=np.int64)
+        lo = (k * stride % nc) * _CHUNK
+        hi = min(n, lo + _CHUNK)
+        for p in range(lo, hi):
+            got[p - lo, 0] = key[left[p]]
+            got[p - lo, 1] = key[right[p]]
+        if has_pinyin:
+            for p in range(lo, hi):
+                got[p - lo, 2] = pinyin[left[p]]
+                got[p - lo, 3] = pinyin[right[p]]
+        if has_former:
+            for p in range(lo, hi):
+                got[p - lo, 4] = former[left[p]]
+                got[p - lo, 5] = former[right[p]]
+        m = 0
+        for i in range(hi - lo):
+            ka = got[i, 0]
+            kb = got[i, 1]
+            if ka == 0 or kb == 0:
+                out[lo + i] = 0
+            elif ka == kb:
+                out[lo + i] = 7
+            elif got[i, 2] != 0 and got[i, 2] == got[i, 3]:
+                out[lo + i] = 6
+            elif (got[i, 4] != 0 and got[i, 4] == kb) or (got[i, 5] != 0 and got[i, 5] == ka):
+                out[lo + i] = 5
+            else:
+                rest[m] = lo + i
+                m += 1
+        t = np.uint32(0)
+        last = len(codes) - 1
+        for j in range(m):
+            a = left[rest[j]]
+            b = right[rest[j]]
+            span[j, 0] = offsets[a]
+            span[j, 1] = offsets[a + 1] - span[j, 0]
+            span[j, 2] = offsets[b]
+            span[j, 3] = offsets[b + 1] - span[j, 2]
+            if last >= 0:
+                t ^= codes[min(span[j, 0], last)] ^ codes[min(span[j, 2], last)]
+        for j in range(m):
+            # compared as float32, as the similarity arrays of :func:`jaro_winkler` are
+            sim = np.float32(_jw(codes, span[j, 0], span[j, 1], span[j, 2], span[j, 3], prefix_weight, pms))
+            out[rest[j]] = 4 if sim >= close else (2 if sim >= similar else 1)
+        if has_sets:
+            # the reading sets of the pairs left below "close", gathered first as the code points were
+            q = 0
+            top = len(members) - 1
+            for j in range(m):
+                if out[rest[j]] < 3:
+                    rest[q] = rest[j]
+                    q += 1
+            for j in range(q):
+                a = left[rest[j]]
+                b = right[rest[j]]
+                span[j, 0] = set_offsets[a]
+                span[j, 1] = set_offsets[a + 1]
+                span[j, 2] = set_offsets[b]
+                span[j, 3] = set_offsets[b + 1]
+                if top >= 0:
+                    t ^= np.uint32(members[min(span[j, 0], top)] ^ members[min(span[j, 2], top)])
+            for j in range(q):
+                if _share(members, span[j, 0], span[j, 1], span[j, 2], span[j, 3]):
+                    out[rest[j]] = 3
+        sink[k] = t
+
+
 # ----------------------------------------------------------------------------------------- dates
 
 
@@ -545,29 +698,40 @@ def _civil(z):
     return y, m, d
 
 
+_NO_DAY = np.int64(-(2 ** 40))  # (beyond any int32 day)
+
+
+@jit
+def _date_level(x, z, within):
+    if x == _NO_DAY or z == _NO_DAY:
+        return 0
+    if x == z:
+        return 5
+    y1, m1, d1 = _civil(x)
+    y2, m2, d2 = _civil(z)
+    if y1 == y2 and m1 == d2 and d1 == m2:  # d1 != m1 here, else the dates would be equal
+        return 4
+    if abs(x - z) <= within:
+        return 3
+    return 2 if y1 == y2 else 1
+
+
 @jit(parallel=True)
 def _date_kernel(days, valid, left, right, within, out):
-    for p in prange(len(left)):
-        a = left[p]
-        b = right[p]
-        if not (valid[a] and valid[b]):
-            out[p] = 0
-            continue
-        x = np.int64(days[a])
-        z = np.int64(days[b])
-        if x == z:
-            out[p] = 5
-            continue
-        y1, m1, d1 = _civil(x)
-        y2, m2, d2 = _civil(z)
-        if y1 == y2 and m1 == d2 and d1 == m2:  # d1 != m1 here, else the dates would be equal
-            out[p] = 4
-        elif abs(x - z) <= within:
-            out[p] = 3
-        elif y1 == y2:
-            out[p] = 2
-        else:
-            out[p] = 1
+    n = len(left)
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
+        lo = (k * stride % nc) * _CHUNK
+        hi = min(n, lo + _CHUNK)
+        got = np.empty((_CHUNK, 2), dtype=np.int64)
+        for p in range(lo, hi):  # (branch-free: the misses of a chunk's rows overlap)
+            a = left[p]
+            b = right[p]
+            got[p - lo, 0] = days[a] if valid[a] else _NO_DAY
+            got[p - lo, 1] = days[b] if valid[b] else _NO_DAY
+        for p in range(lo, hi):
+            out[p] = _date_level(got[p - lo, 0], got[p - lo, 1], within)
 
 
 # ------------------------------------------------------------------------------- IDs and phones
@@ -627,8 +791,10 @@ def _short_kernel(codes, offsets, valid, left, right, what, out, sink):
     """ID numbers (``what`` 0) or phones (1), a chunk at a time: the rows are gathered and touched
     first (:func:`_spans`), so the random pairs' cache misses overlap."""
     n = len(left)
-    for k in prange(_n_chunks(n)):
-        lo = k * _CHUNK
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
+        lo = (k * stride % nc) * _CHUNK
         hi = min(n, lo + _CHUNK)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
@@ -638,6 +804,43 @@ def _short_kernel(codes, offsets, valid, left, right, what, out, sink):
                 continue
             s1, l1, s2, l2 = span[p - lo, 0], span[p - lo, 1], span[p - lo, 2], span[p - lo, 3]
             out[p] = _id_pair(codes, s1, l1, s2, l2) if what == 0 else _phone_pair(codes, s1, l1, s2, l2)
+
+
+@jit(parallel=True)
+def _pack_kernel(codes, offsets, valid, rows):
+    for i in prange(len(offsets) - 1):
+        s = offsets[i]
+        m = offsets[i + 1] - s
+        rows[i, 0] = m if valid[i] else SHORT_NULL
+        for j in range(m):
+            rows[i, 1 + j] = codes[s + j]
+
+
+@jit(parallel=True)
+def _short_rows_kernel(rows, left, right, what, out):
+    """:func:`_short_kernel` over fixed-width rows: a side's length and characters share a cache
+    line, one miss per side where offsets, code points and validity cost three."""
+    flat = rows.reshape(-1)
+    width = rows.shape[1]
+    n = len(left)
+    nc = _n_chunks(n)
+    stride = _stride(nc)
+    for k in prange(nc):
+        lo = (k * stride % nc) * _CHUNK
+        hi = min(n, lo + _CHUNK)
+        lens = np.empty((_CHUNK, 2), dtype=np.int64)
+        for p in range(lo, hi):  # (branch-free: the misses of a chunk's rows overlap)
+            lens[p - lo, 0] = flat[left[p] * width]
+            lens[p - lo, 1] = flat[right[p] * width]
+        for p in range(lo, hi):
+            l1 = lens[p - lo, 0]
+            l2 = lens[p - lo, 1]
+            if l1 == SHORT_NULL or l2 == SHORT_NULL:
+                out[p] = 0
+                continue
+            s1 = left[p] * width + 1
+            s2 = right[p] * width + 1
+            out[p] = _id_pair(flat, s1, l1, s2, l2) if what == 0 else _phone_pair(flat, s1, l1, s2, l2)
 
 
 # ------------------------------------------------------------------------- addresses and numbers
@@ -689,27 +892,38 @@ def _number_kernel(values, left, right, rel_tol, out):
 # ------------------------------------------------------------------------------- public wrappers
 
 
-def _pairs(left, right, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(left, right, n: int, check: bool = True) -> tuple[np.ndarray, np.ndarray]:
     left = np.ascontiguousarray(left, dtype=np.int64)
     right = np.ascontiguousarray(right, dtype=np.int64)
     if left.ndim != 1 or left.shape != right.shape:
         raise ValueError(f"left and right must be 1-d and of equal length, got {left.shape} and {right.shape}")
     # Kernels run without bounds checks: an index out of range would read foreign memory.
-    for name, idx in (("left", left), ("right", right)):
+    for name, idx in (("left", left), ("right", right)) if check else ():
         if len(idx) and (idx.min() < 0 or idx.max() >= n):
             raise IndexError(f"{name} holds row indices outside [0, {n})")
     return left, right
 
 
-def _strings(codes, offsets) -> tuple[np.ndarray, np.ndarray]:
+def check_pairs(left, right, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``left``/``right`` as contiguous int64, checked to be 1-d, of equal length and within
+    ``[0, n)``: ValueError or IndexError otherwise (do this once, then pass ``check=False``)."""
+    return _pairs(left, right, n)
+
+
+def _check_csr(offsets: np.ndarray, size: int, what: str) -> None:
+    if offsets[0] < 0 or offsets[-1] > size or (np.diff(offsets) < 0).any():
+        raise ValueError(f"{what} must be non-decreasing positions within their values")
+
+
+def _strings(codes, offsets, check: bool = True) -> tuple[np.ndarray, np.ndarray]:
     codes = np.ascontiguousarray(codes)
     if codes.dtype not in (np.uint8, np.uint16, np.uint32):  # (narrow code points: ASCII columns)
         codes = codes.astype(np.uint32)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     if offsets.ndim != 1 or len(offsets) == 0:
         raise ValueError("offsets must be a 1-d array of n+1 positions")
-    if offsets[0] < 0 or offsets[-1] > len(codes) or (np.diff(offsets) < 0).any():
-        raise ValueError("offsets must be non-decreasing positions within codes")
+    if check:  # (O(rows): a caller comparing many chunks against one table checks it once)
+        _check_csr(offsets, len(codes), "offsets")
     return codes, offsets
 
 
@@ -725,21 +939,21 @@ def _sink(out: np.ndarray) -> np.ndarray:
     return np.empty((len(out) + _CHUNK - 1) // _CHUNK, dtype=np.uint32)
 
 
-def _string_args(codes, offsets, left, right):
-    codes, offsets = _strings(codes, offsets)
-    left, right = _pairs(left, right, len(offsets) - 1)
+def _string_args(codes, offsets, left, right, check: bool = True):
+    codes, offsets = _strings(codes, offsets, check)
+    left, right = _pairs(left, right, len(offsets) - 1, check)
     return codes, offsets, left, right
 
 
-def jaro(codes, offsets, left, right) -> np.ndarray:
+def jaro(codes, offsets, left, right, check: bool = True) -> np.ndarray:
     """Jaro similarity of each pair of code-point rows: float32, 1.0 for two empty strings."""
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     out = np.empty(len(left), dtype=np.float32)
     _jaro_kernel(codes, offsets, left, right, 0.0, out, _sink(out))
     return out
 
 
-def jaro_winkler(codes, offsets, left, right, prefix_weight: float = 0.1) -> np.ndarray:
+def jaro_winkler(codes, offsets, left, right, prefix_weight: float = 0.1, check: bool = True) -> np.ndarray:
     """Jaro–Winkler similarity (common prefix up to 4, boost only above Jaro 0.7): float32.
 
     Agrees with ``rapidfuzz.distance.JaroWinkler.similarity``; jellyfish differs only in giving
@@ -748,41 +962,41 @@ def jaro_winkler(codes, offsets, left, right, prefix_weight: float = 0.1) -> np.
     prefix_weight = float(prefix_weight)
     if not 0.0 <= prefix_weight <= 0.25:
         raise ValueError(f"prefix_weight must lie in [0, 0.25] to keep similarities <= 1, got {prefix_weight}")
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     out = np.empty(len(left), dtype=np.float32)
     _jaro_kernel(codes, offsets, left, right, prefix_weight, out, _sink(out))
     return out
 
 
-def levenshtein(codes, offsets, left, right) -> np.ndarray:
+def levenshtein(codes, offsets, left, right, check: bool = True) -> np.ndarray:
     """Levenshtein distance (insert, delete, substitute) over code points: int32."""
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     out = np.empty(len(left), dtype=np.int32)
     _edit_kernel(codes, offsets, left, right, 0, out, _sink(out))
     return out
 
 
-def osa(codes, offsets, left, right) -> np.ndarray:
+def osa(codes, offsets, left, right, check: bool = True) -> np.ndarray:
     """Optimal string alignment (restricted Damerau: adjacent transpositions, no substring edited
     twice) over code points: int32."""
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     out = np.empty(len(left), dtype=np.int32)
     _edit_kernel(codes, offsets, left, right, 1, out, _sink(out))
     return out
 
 
-def damerau(codes, offsets, left, right) -> np.ndarray:
+def damerau(codes, offsets, left, right, check: bool = True) -> np.ndarray:
     """Unrestricted Damerau–Levenshtein distance over code points: int32.
 
     O(len1 * len2) time and memory per pair; meant for names and addresses, not documents.
     """
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     out = np.empty(len(left), dtype=np.int32)
     _damerau_kernel(codes, offsets, left, right, out, _sink(out))
     return out
 
 
-def qgram_jaccard(codes, offsets, left, right, q: int = 2) -> np.ndarray:
+def qgram_jaccard(codes, offsets, left, right, q: int = 2, check: bool = True) -> np.ndarray:
     """Jaccard similarity of the SETS of q-grams (no padding): float32.
 
     A non-empty string shorter than ``q`` is one gram, itself; two empty strings give 1.0, one
@@ -791,7 +1005,7 @@ def qgram_jaccard(codes, offsets, left, right, q: int = 2) -> np.ndarray:
     q = int(q)
     if q not in (1, 2, 3):
         raise ValueError(f"q must be 1, 2 or 3, got {q}")
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     out = np.empty(len(left), dtype=np.float32)
     _qgram_kernel(codes, offsets, left, right, q, out, _sink(out))
     return out
@@ -808,7 +1022,8 @@ def sort_set_rows(set_offsets, set_hashes) -> np.ndarray:
     return out
 
 
-def set_overlap(set_offsets, set_hashes, left, right, rows_sorted: bool = False) -> np.ndarray:
+def set_overlap(set_offsets, set_hashes, left, right, rows_sorted: bool = False,
+                check: bool = True) -> np.ndarray:
     """Overlap coefficient |A ∩ B| / min(|A|, |B|) of rows of uint64 hashes: float32.
 
     Row i is the set ``set_hashes[set_offsets[i]:set_offsets[i+1]]``; order and duplicates do not
@@ -820,9 +1035,9 @@ def set_overlap(set_offsets, set_hashes, left, right, rows_sorted: bool = False)
     hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
     if offsets.ndim != 1 or len(offsets) == 0:
         raise ValueError("set_offsets must be a 1-d array of n+1 positions")
-    if offsets[0] < 0 or offsets[-1] > len(hashes) or (np.diff(offsets) < 0).any():
-        raise ValueError("set_offsets must be non-decreasing positions within set_hashes")
-    left, right = _pairs(left, right, len(offsets) - 1)
+    if check:
+        _check_csr(offsets, len(hashes), "set_offsets")
+    left, right = _pairs(left, right, len(offsets) - 1, check)
     if rows_sorted:
         srt = hashes
     else:
@@ -833,50 +1048,152 @@ def set_overlap(set_offsets, set_hashes, left, right, rows_sorted: bool = False)
     return out
 
 
-def date_levels(days, valid, left, right, within_days: int) -> np.ndarray:
+def name_levels(key, codes, offsets, left, right, *, pinyin=None, former=None, sets=None,
+                close: float = 0.92, similar: float = 0.80, prefix_weight: float = 0.1,
+                check: bool = True) -> np.ndarray:
+    """:data:`NAME_LEVELS` per pair of person names.
+
+    ``key``: uint64 code of each row's name key (0 = null); ``codes``/``offsets``: the keys' code
+    points for Jaro-Winkler; ``pinyin``: uint64 code of the order-free pinyin key; ``former``:
+    uint64 key code of a former name (compared with the other side's key); ``sets``: (offsets,
+    members) CSR of uint64 reading codes, each row sorted (:func:`sort_set_rows`). Similarities
+    are compared as float32 values. ``check=False`` skips the O(rows) validation of arrays a
+    caller has validated once (the pair indices are never checked then: they must lie in range).
+    """
+    close, similar, prefix_weight = float(close), float(similar), float(prefix_weight)
+    if not 0.0 <= prefix_weight <= 0.25:
+        raise ValueError(f"prefix_weight must lie in [0, 0.25], got {prefix_weight}")
+    key = np.ascontiguousarray(key, dtype=np.uint64)
+    n = len(key)
+    codes, offsets = _strings(codes, offsets, check)
+    flags = 0
+    arrays = []
+    for bit, arr in ((1, pinyin), (2, former)):
+        if arr is None:
+            arrays.append(key)  # (never read: its flag is off)
+        else:
+            arr = np.ascontiguousarray(arr, dtype=np.uint64)
+            if arr.shape != (n,):
+                raise ValueError(f"pinyin and former codes need one entry per row ({n}), got {arr.shape}")
+            arrays.append(arr)
+            flags |= bit
+    if sets is None:
+        set_offsets, members = offsets, np.zeros(1, np.uint64)
+    else:
+        set_offsets = np.ascontiguousarray(sets[0], dtype=np.int64)
+        members = np.ascontiguousarray(sets[1], dtype=np.uint64)
+        flags |= 4
+        if check:
+            _check_csr(set_offsets, len(members), "set offsets")
+    if len(offsets) != n + 1 or len(set_offsets) != n + 1:
+        raise ValueError(f"offsets and set offsets need {n + 1} positions, one row per key")
+    left, right = _pairs(left, right, n, check)
+    out = np.empty(len(left), dtype=np.uint8)
+    if len(left):
+        _name_kernel(key, arrays[0], arrays[1], codes, offsets, set_offsets, members, left, right, flags,
+                     prefix_weight, np.float32(close), np.float32(similar), out, _sink(out))
+    return out
+
+
+def date_levels(days, valid, left, right, within_days: int, check: bool = True) -> np.ndarray:
     """:data:`DATE_LEVELS` per pair; ``days`` int32 days since 1970-01-01 (any int32 is a date)."""
     within_days = int(within_days)
     if within_days < 0:
         raise ValueError(f"within_days must be >= 0, got {within_days}")
     days = np.ascontiguousarray(days, dtype=np.int32)
     valid = _valid(valid, len(days))
-    left, right = _pairs(left, right, len(days))
+    left, right = _pairs(left, right, len(days), check)
     out = np.empty(len(left), dtype=np.uint8)
     _date_kernel(days, valid, left, right, np.int64(within_days), out)
     return out
 
 
-def id_levels(codes, offsets, valid, left, right) -> np.ndarray:
+def id_levels(codes, offsets, valid, left, right, check: bool = True) -> np.ndarray:
     """:data:`ID_LEVELS` per pair of ID numbers (CSR code points, compared exactly as given)."""
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     valid = _valid(valid, len(offsets) - 1)
     out = np.empty(len(left), dtype=np.uint8)
     _short_kernel(codes, offsets, valid, left, right, 0, out, _sink(out))
     return out
 
 
-def phone_levels(codes, offsets, valid, left, right) -> np.ndarray:
+def phone_levels(codes, offsets, valid, left, right, check: bool = True) -> np.ndarray:
     """:data:`PHONE_LEVELS` per pair of normalised phone numbers (CSR code points)."""
-    codes, offsets, left, right = _string_args(codes, offsets, left, right)
+    codes, offsets, left, right = _string_args(codes, offsets, left, right, check)
     valid = _valid(valid, len(offsets) - 1)
     out = np.empty(len(left), dtype=np.uint8)
     _short_kernel(codes, offsets, valid, left, right, 1, out, _sink(out))
     return out
 
 
-def address_levels(district, street, community, building, house, left, right) -> np.ndarray:
+def pack_short(codes, offsets, valid, max_width: int = SHORT_MAX) -> np.ndarray | None:
+    """CSR strings as fixed-width rows, or None if a row is longer than ``max_width``.
+
+    Row i is ``[length, c0, c1, ...]`` (zero-padded to the longest row), of the code points'
+    dtype; a null row's length is :data:`SHORT_NULL`. ID numbers and phones fit in a row or two
+    of cache: :func:`id_levels_short` and :func:`phone_levels_short` compare them with one miss
+    per side."""
+    codes, offsets = _strings(codes, offsets)
+    n = len(offsets) - 1
+    valid = _valid(valid, n)
+    if not 0 <= max_width < SHORT_NULL:
+        raise ValueError(f"max_width must lie in [0, {SHORT_NULL}), got {max_width}")
+    width = int(np.diff(offsets).max()) if n else 0
+    if width > max_width:
+        return None
+    rows = np.zeros((n, width + 1), codes.dtype)
+    if n:
+        _pack_kernel(codes, offsets, valid, rows)
+    return rows
+
+
+def unpack_short(rows: np.ndarray):
+    """(codes, offsets, valid) of :func:`pack_short`'s rows."""
+    rows = np.asarray(rows)
+    valid = rows[:, 0] != SHORT_NULL
+    lengths = np.where(valid, rows[:, 0], 0).astype(np.int64)
+    offsets = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    keep = np.arange(rows.shape[1] - 1) < lengths[:, None]
+    return rows[:, 1:][keep], offsets, valid
+
+
+def _short_rows(rows, left, right, what, check):
+    rows = np.ascontiguousarray(rows)
+    if rows.ndim != 2 or rows.shape[1] < 1 or rows.dtype not in (np.uint8, np.uint16, np.uint32):
+        raise ValueError("rows must be pack_short's (rows, 1 + width) unsigned matrix")
+    if check and len(rows) and ((rows[:, 0] > rows.shape[1] - 1) & (rows[:, 0] != SHORT_NULL)).any():
+        raise ValueError("a row's length exceeds the rows' width")
+    left, right = _pairs(left, right, len(rows), check)
+    out = np.empty(len(left), dtype=np.uint8)
+    if len(left):
+        _short_rows_kernel(rows, left, right, what, out)
+    return out
+
+
+def id_levels_short(rows, left, right, check: bool = True) -> np.ndarray:
+    """:func:`id_levels` of :func:`pack_short`'s rows."""
+    return _short_rows(rows, left, right, 0, check)
+
+
+def phone_levels_short(rows, left, right, check: bool = True) -> np.ndarray:
+    """:func:`phone_levels` of :func:`pack_short`'s rows."""
+    return _short_rows(rows, left, right, 1, check)
+
+
+def address_levels(district, street, community, building, house, left, right, check: bool = True) -> np.ndarray:
     """:data:`ADDRESS_LEVELS` per pair; each component a uint64 key per row, 0 = unknown."""
     cols = [np.ascontiguousarray(c, dtype=np.uint64) for c in (district, street, community, building, house)]
     n = len(cols[0])
     if any(c.shape != (n,) for c in cols):
         raise ValueError("address components must be 1-d and of equal length")
-    left, right = _pairs(left, right, n)
+    left, right = _pairs(left, right, n, check)
     out = np.empty(len(left), dtype=np.uint8)
     _address_kernel(*cols, left, right, out)
     return out
 
 
-def number_levels(values, left, right, rel_tol: float) -> np.ndarray:
+def number_levels(values, left, right, rel_tol: float, check: bool = True) -> np.ndarray:
     """:data:`NUMBER_LEVELS` per pair of float64 values (NaN = null)."""
     rel_tol = float(rel_tol)
     if not rel_tol >= 0.0:
@@ -884,7 +1201,7 @@ def number_levels(values, left, right, rel_tol: float) -> np.ndarray:
     values = np.ascontiguousarray(values, dtype=np.float64)
     if values.ndim != 1:
         raise ValueError("values must be 1-d")
-    left, right = _pairs(left, right, len(values))
+    left, right = _pairs(left, right, len(values), check)
     out = np.empty(len(left), dtype=np.uint8)
     _number_kernel(values, left, right, rel_tol, out)
     return out

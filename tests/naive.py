@@ -749,6 +749,29 @@ def cmp_set_overlap(a, b) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
+def cmp_name_level(a: dict, b: dict, jw, close: float, similar: float) -> int:
+    """core.compare.NAME_LEVELS of two names: dicts of key, pinyin, former (str or None) and
+    readings (a set); ``jw(x, y)`` the Jaro-Winkler similarity, compared as float32."""
+    import numpy as np
+
+    if a["key"] is None or b["key"] is None:
+        return 0
+    if a["key"] == b["key"]:
+        return 7
+    if a["pinyin"] is not None and a["pinyin"] == b["pinyin"]:
+        return 6
+    if a["former"] is not None and a["former"] == b["key"] or b["former"] is not None and b["former"] == a["key"]:
+        return 5
+    sim = np.float32(jw(a["key"], b["key"]))
+    if sim >= np.float32(close):
+        return 4
+    if a["readings"] & b["readings"]:
+        return 3
+    if sim >= np.float32(similar):
+        return 2
+    return 1
+
+
 def cmp_date_level(a: int | None, b: int | None, within_days: int) -> int:
     if a is None or b is None:
         return 0

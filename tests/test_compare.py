@@ -364,6 +364,8 @@ def test_id_levels_vs_naive():
     want = np.array([naive.cmp_id_level(cp.row(a), cp.row(b)) for a, b in zip(left, right)])
     np.testing.assert_array_equal(got, want)
     assert set(np.unique(want)) == set(range(7))
+    rows = compare.pack_short(cp.codes, cp.offsets, cp.valid)
+    np.testing.assert_array_equal(compare.id_levels_short(rows, left, right), want)
 
 
 def test_id_level_edges():
@@ -379,6 +381,8 @@ def test_id_level_edges():
     got = compare.id_levels(cp.codes, cp.offsets, cp.valid, 2 * k, 2 * k + 1)
     np.testing.assert_array_equal(got, [c[2] for c in cases])
     np.testing.assert_array_equal(got, [naive.cmp_id_level(*c[:2]) for c in cases])
+    rows = compare.pack_short(cp.codes, cp.offsets, cp.valid)
+    np.testing.assert_array_equal(compare.id_levels_short(rows, 2 * k, 2 * k + 1), got)
 
 
 def test_phone_levels_vs_naive():
@@ -398,6 +402,39 @@ def test_phone_levels_vs_naive():
     want = np.array([naive.cmp_phone_level(cp.row(a), cp.row(b)) for a, b in zip(left, right)])
     np.testing.assert_array_equal(got, want)
     assert set(np.unique(want)) == {0, 1, 2, 3}
+    rows = compare.pack_short(cp.codes, cp.offsets, cp.valid)
+    np.testing.assert_array_equal(compare.phone_levels_short(rows, left, right), want)
+
+
+@pytest.mark.parametrize("alphabet", ["0123456789X", "张三" + SUPPLEMENTARY[:2], "aé"])
+def test_pack_short_round_trip(alphabet):
+    rng = np.random.default_rng(11)
+    values = [None if rng.random() < 0.1 else _pick(rng, alphabet, rng.integers(0, 19)) for _ in range(500)]
+    values += ["", None]  # an empty value is a value, not a null
+    cp = decode(pa.array(values, pa.string()))
+    rows = compare.pack_short(cp.codes, cp.offsets, cp.valid)
+    assert rows.dtype == cp.codes.dtype and rows.shape == (len(values), 1 + max(len(v or "") for v in values))
+    codes, offsets, valid = compare.unpack_short(rows)
+    np.testing.assert_array_equal(valid, cp.valid)
+    np.testing.assert_array_equal(offsets, cp.offsets)
+    np.testing.assert_array_equal(codes, cp.codes)
+    assert compare.pack_short(cp.codes, cp.offsets, cp.valid, max_width=17) is None
+    left, right = rng.integers(0, len(values), 2000), rng.integers(0, len(values), 2000)
+    for short, full in ((compare.id_levels_short, compare.id_levels), (compare.phone_levels_short, compare.phone_levels)):
+        np.testing.assert_array_equal(short(rows, left, right), full(cp.codes, cp.offsets, cp.valid, left, right))
+
+
+def test_short_rows_reject_bad_input():
+    cp = decode(pa.array(["123", None]))
+    rows = compare.pack_short(cp.codes, cp.offsets, cp.valid)
+    with pytest.raises(IndexError):
+        compare.id_levels_short(rows, np.array([0]), np.array([2]))
+    bad = rows.copy()
+    bad[0, 0] = 9
+    with pytest.raises(ValueError, match="exceeds the rows' width"):
+        compare.phone_levels_short(bad, np.array([0]), np.array([1]))
+    with pytest.raises(ValueError, match="matrix"):
+        compare.id_levels_short(rows[:, 0], np.array([0]), np.array([1]))
 
 
 # ------------------------------------------------------------------------ addresses and numbers
@@ -534,3 +571,68 @@ def test_level_names():
                        (compare.ADDRESS_LEVELS, 5), (compare.NUMBER_LEVELS, 3)]:
         assert len(names) == top + 1 and names[0] == "null"
     assert set(compare.__all__) <= set(dir(compare))
+
+
+# ------------------------------------------------------------------------------------ person names
+
+
+def _name_table(rng, n):
+    """Names drawn from few keys, readings and former names, so that every level occurs."""
+    keys = [_pick(rng, SURNAMES, 1) + _pick(rng, GIVEN[:6], int(rng.integers(1, 3))) for _ in range(40)]
+    keys += ["a" * 70, "a" * 69 + "b", "张三"]  # past the 64-char bit-parallel path
+    rows = []
+    for _ in range(n):
+        key = None if rng.random() < 0.08 else keys[rng.integers(0, len(keys))]
+        pinyin = None if key is None or rng.random() < 0.2 else f"py{len(key) % 3}{key[:1]}"
+        former = keys[rng.integers(0, len(keys))] if rng.random() < 0.15 else None
+        readings = {f"r{x}" for x in rng.integers(0, 30, int(rng.integers(0, 4)))} if key else set()
+        rows.append({"key": key, "pinyin": pinyin, "former": former, "readings": readings})
+    return rows
+
+
+@pytest.mark.parametrize("given", ["all", "no_pinyin", "no_former", "no_sets"])
+def test_name_levels_vs_naive(given):
+    rng = np.random.default_rng(7)
+    rows = _name_table(rng, 600)
+    if given == "no_pinyin":
+        rows = [{**r, "pinyin": None} for r in rows]
+    if given == "no_former":
+        rows = [{**r, "former": None} for r in rows]
+    if given == "no_sets":
+        rows = [{**r, "readings": set()} for r in rows]
+    code = {}
+
+    def codes(values):
+        return np.array([0 if v is None else code.setdefault(v, len(code) + 1) for v in values], np.uint64)
+
+    cp = decode(pa.array([r["key"] for r in rows]))
+    members = [sorted(codes(sorted(r["readings"]))) for r in rows]
+    offsets = np.concatenate([[0], np.cumsum([len(m) for m in members])]).astype(np.int64)
+    flat = np.array([x for m in members for x in m], np.uint64)
+    left = np.concatenate([rng.integers(0, len(rows), 20000), np.arange(len(rows))])
+    right = np.concatenate([rng.integers(0, len(rows), 20000), np.arange(len(rows))])
+    got = compare.name_levels(
+        codes([r["key"] for r in rows]), cp.codes, cp.offsets, left, right,
+        pinyin=None if given == "no_pinyin" else codes([r["pinyin"] for r in rows]),
+        former=None if given == "no_former" else codes([r["former"] for r in rows]),
+        sets=None if given == "no_sets" else (offsets, flat))
+    want = np.array([naive.cmp_name_level(rows[a], rows[b], JaroWinkler.similarity, 0.92, 0.80)
+                     for a, b in zip(left, right)])
+    bad = np.flatnonzero(got != want)
+    assert len(bad) == 0, [(rows[left[i]], rows[right[i]], got[i], want[i]) for i in bad[:3]]
+    seen = set(np.unique(got).tolist())
+    assert seen >= ({0, 1, 4, 7} | ({6} if given != "no_pinyin" else set())
+                    | ({5} if given != "no_former" else set()) | ({3} if given != "no_sets" else set())), seen
+
+
+def test_name_levels_rejects_bad_input():
+    cp = decode(pa.array(["张三", "李四"]))
+    key = np.array([1, 2], np.uint64)
+    with pytest.raises(IndexError):
+        compare.name_levels(key, cp.codes, cp.offsets, np.array([0]), np.array([2]))
+    with pytest.raises(ValueError, match="one entry per row"):
+        compare.name_levels(key, cp.codes, cp.offsets, np.array([0]), np.array([1]), pinyin=np.zeros(3, np.uint64))
+    with pytest.raises(ValueError, match="set offsets"):
+        compare.name_levels(key, cp.codes, cp.offsets, np.array([0]), np.array([1]),
+                            sets=(np.array([0, 5, 1]), np.zeros(1, np.uint64)))
+    assert compare.name_levels(key, cp.codes, cp.offsets, EMPTY_IDX, EMPTY_IDX).shape == (0,)

@@ -698,3 +698,20 @@ def test_golden_hashes_and_takes_chunk_by_chunk():
         pick[:3] = [-1, 0, len(one) - 1]
         want = one.take(pa.array(pick, mask=pick < 0))
         assert _take(col, pick).equals(want) and _take(one, pick).equals(want)
+
+
+def test_stacked_short_rows_widen_or_fall_back_to_code_points():
+    """Packed rows of parts join as wide as the widest part; a part too long to pack turns the
+    whole column back into code points, equal to the whole table's."""
+    from weft.core.compare import SHORT_MAX
+    from weft.linkage.link.features import Features
+
+    for values in (["110", None, "", "12345678", "张三"], ["1", None, "9" * (SHORT_MAX + 1), "22", ""]):
+        t = pa.table({"id": pa.array(values, pa.string())})
+        whole = Features(t).short("id")
+        parts = [Features(t.slice(0, 2)), Features(t.slice(2, 1)), Features(t.slice(3))]
+        for f in parts:
+            f.fetch(("short", "id"))
+        got = Features.stack(parts).short("id")
+        assert isinstance(got, np.ndarray) == (len(values[2]) <= SHORT_MAX)
+        assert _same_feature(whole, got), values

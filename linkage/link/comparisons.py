@@ -92,8 +92,8 @@ def reads(c: Comparison) -> set[tuple]:
         "text": {("codes", cols[0]), ("strings", cols[0])},
         "identifier": {("codes", cols[0]), ("strings", cols[0])},
         "exact": {("ints", cols[0])},
-        "id_number": {("strings", cols[0])},
-        "phone": {("strings", cols[0])},
+        "id_number": {("short", cols[0])},
+        "phone": {("short", cols[0])},
         "date": {("days", cols[0])},
         "address": {("codes", col) for col in cols},
         "number": {("numbers", cols[0])},
@@ -112,38 +112,22 @@ def _eq(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[np.ndar
 
 def _jw_levels(feats: Features, col: str, left, right) -> np.ndarray:
     cp = feats.strings(col)
-    jw = K.jaro_winkler(cp.codes, cp.offsets, left, right, 0.1)
+    jw = K.jaro_winkler(cp.codes, cp.offsets, left, right, 0.1, check=False)
     return np.where(jw >= _JW_CLOSE, 2, np.where(jw >= _JW_SIMILAR, 1, 0)).astype(np.uint8)
 
 
 def _person_name(feats: Features, cols, left, right) -> np.ndarray:
     key, pinyin, alt, former = (list(cols) + [None] * 4)[:4]
-    known, exact = _eq(feats.codes(key), left, right)
-    out = np.where(known, 1, 0).astype(np.uint8)
-    same_py = np.zeros(len(left), bool)
-    if pinyin and feats.has(pinyin):
-        _, same_py = _eq(feats.codes(pinyin), left, right)
-    # the string and set comparators only for what the keys leave open (most candidates agree)
-    open_ = np.flatnonzero(known & ~exact & ~same_py)
-    if len(open_):
-        lo, ro = left[open_], right[open_]
-        sub = np.ones(len(open_), np.uint8)
-        jw = _jw_levels(feats, key, lo, ro)
-        sub[jw == 1] = 2
-        if pinyin and feats.has(pinyin):
-            set_cols = (pinyin, alt) if alt else (pinyin,)  # (an all-null alt adds nothing)
-            offs, members = feats.sets(*set_cols)
-            overlap = K.set_overlap(offs, members, lo, ro, rows_sorted=True)
-            sub[(overlap > 0) & (sub < 3)] = 3
-        sub[jw == 2] = 4
-        if former and feats.has(former):
-            k, f = feats.codes(key), feats.codes(former)
-            fl, fr = f[lo], f[ro]
-            sub[((fl != 0) & (fl == k[ro])) | ((fr != 0) & (fr == k[lo]))] = 5
-        out[open_] = sub
-    out[known & same_py] = 6
-    out[exact] = 7
-    return out
+    cp = feats.strings(key)
+    py = pinyin if pinyin and feats.has(pinyin) else None
+    sets = None
+    if py:
+        sets = feats.sets(*((py, alt) if alt else (py,)))  # (an all-null alt adds nothing)
+    # (the level numbers are METHODS["person_name"]'s order, which is core.compare.NAME_LEVELS')
+    return K.name_levels(feats.codes(key), cp.codes, cp.offsets, left, right,
+                         pinyin=feats.codes(py) if py else None,
+                         former=feats.codes(former) if former and feats.has(former) else None,
+                         sets=sets, close=_JW_CLOSE, similar=_JW_SIMILAR, check=False)
 
 
 def _company_name(feats: Features, cols, left, right) -> np.ndarray:
@@ -163,7 +147,7 @@ def _text(feats: Features, cols, left, right) -> np.ndarray:
 def _identifier(feats: Features, cols, left, right) -> np.ndarray:
     known, exact = _eq(feats.codes(cols[0]), left, right)
     cp = feats.strings(cols[0])
-    d = K.osa(cp.codes, cp.offsets, left, right)
+    d = K.osa(cp.codes, cp.offsets, left, right, check=False)
     out = np.where(known, 1, 0).astype(np.uint8)
     out[known & (d == 1)] = 2
     out[exact] = 3
@@ -176,27 +160,30 @@ def _exact(feats: Features, cols, left, right) -> np.ndarray:
 
 
 def _id_number(feats: Features, cols, left, right) -> np.ndarray:
-    cp = feats.strings(cols[0])
-    return K.id_levels(cp.codes, cp.offsets, cp.valid, left, right)
+    v = feats.short(cols[0])
+    if isinstance(v, np.ndarray):
+        return K.id_levels_short(v, left, right, check=False)
+    return K.id_levels(v.codes, v.offsets, v.valid, left, right, check=False)
 
 
 def _phone(feats: Features, cols, left, right) -> np.ndarray:
-    cp = feats.strings(cols[0])
-    return K.phone_levels(cp.codes, cp.offsets, cp.valid, left, right)
+    v = feats.short(cols[0])
+    if isinstance(v, np.ndarray):
+        return K.phone_levels_short(v, left, right, check=False)
+    return K.phone_levels(v.codes, v.offsets, v.valid, left, right, check=False)
 
 
 def _date(feats: Features, cols, left, right) -> np.ndarray:
     days, valid = feats.days(cols[0])
-    return K.date_levels(days, valid, left, right, _DATE_WINDOW)
+    return K.date_levels(days, valid, left, right, _DATE_WINDOW, check=False)
 
 
 def _address(feats: Features, cols, left, right) -> np.ndarray:
-    parts = [feats.codes(c).astype(np.uint64) for c in cols]
-    return K.address_levels(*parts, left, right)
+    return K.address_levels(*[feats.codes(c) for c in cols], left, right, check=False)
 
 
 def _number(feats: Features, cols, left, right) -> np.ndarray:
-    return K.number_levels(feats.numbers(cols[0]), left, right, 0.01)
+    return K.number_levels(feats.numbers(cols[0]), left, right, 0.01, check=False)
 
 
 _FN = {
@@ -215,9 +202,12 @@ _FN = {
 
 def compute_levels(feats: Features, comparisons: list[Comparison], left: np.ndarray,
                    right: np.ndarray) -> np.ndarray:
-    """uint8[pairs, comparisons] comparison levels."""
-    left = np.ascontiguousarray(left, np.int64)
-    right = np.ascontiguousarray(right, np.int64)
+    """uint8[pairs, comparisons] comparison levels.
+
+    The pair indices are checked here, once; the comparators then skip their checks (their
+    arrays are the features', built whole by this package), which would otherwise scan every
+    mention's array again for each chunk of pairs."""
+    left, right = K.check_pairs(left, right, feats.n)
     out = np.zeros((len(left), len(comparisons)), np.uint8)
     if len(left) == 0:
         return out

@@ -7,6 +7,9 @@ number = mention index). ``Features`` turns its columns into what kernels take, 
   strings get equal codes in every column (a former name meets a current name); two different
   values collide with odds near 2^-64. ``dense(col)``: dictionary codes for counting.
 - ``strings(col)``: CSR code points (``linkage.arrow.CodePoints``) for the string comparators.
+- ``short(col)``: fixed-width rows (``core.compare.pack_short``) of a column of short strings (ID
+  numbers, phones): one cache miss per side of a pair, not three; CSR code points if a row is
+  too long to pack.
 - ``days(col)``: int32 days since 1970-01-01 and a validity mask.
 - ``sets(cols)``: CSR of uint64 value hashes per row, the union of several string / list<string>
   columns (a name's pinyin readings).
@@ -74,7 +77,7 @@ class Features:
         return self
 
     def fetch(self, request: tuple) -> None:
-        """Compute one request: ("codes" | "strings" | "days" | "numbers" | "ints", column),
+        """Compute one request: ("codes" | "strings" | "short" | "days" | "numbers" | "ints", column),
         ("sets", columns) or ("bands", LSH rule)."""
         what, arg = request
         if what == "sets":
@@ -82,7 +85,8 @@ class Features:
         elif what == "bands":
             self.band_keys(arg)
         else:
-            {"codes": self.codes, "strings": self.strings, "days": self.days, "numbers": self.numbers,
+            {"codes": self.codes, "strings": self.strings, "short": self.short, "days": self.days,
+             "numbers": self.numbers,
              "ints": self.small_ints}[what](arg)
 
     @classmethod
@@ -127,15 +131,28 @@ class Features:
     def strings(self, col: str) -> CodePoints:
         key = ("strings", col)
         if key not in self._cache:
-            a = self.column(col)
-            if not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
-                a = pc.cast(a, pa.string())
-            cp = decode(a)
-            top = int(cp.codes.max()) if len(cp.codes) else 0
-            if top < 65536:  # ID numbers, phones: a quarter or half the memory
-                cp = CodePoints(cp.codes.astype(np.uint8 if top < 256 else np.uint16), cp.offsets, cp.valid)
-            self._cache[key] = cp
+            self._cache[key] = self._code_points(col)
         return self._cache[key]
+
+    def short(self, col: str) -> np.ndarray | CodePoints:
+        """``core.compare.pack_short`` rows of the column, or its CSR code points if a row is too
+        long to pack."""
+        key = ("short", col)
+        if key not in self._cache:
+            cp = self._code_points(col)
+            rows = K.pack_short(cp.codes, cp.offsets, cp.valid)
+            self._cache[key] = cp if rows is None else rows
+        return self._cache[key]
+
+    def _code_points(self, col: str) -> CodePoints:
+        a = self.column(col)
+        if not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
+            a = pc.cast(a, pa.string())
+        cp = decode(a)
+        top = int(cp.codes.max()) if len(cp.codes) else 0
+        if top < 65536:  # ID numbers, phones: a quarter or half the memory
+            cp = CodePoints(cp.codes.astype(np.uint8 if top < 256 else np.uint16), cp.offsets, cp.valid)
+        return cp
 
     # ------------------------------------------------------------------ dates, numbers
     def days(self, col: str) -> tuple[np.ndarray, np.ndarray]:
@@ -335,6 +352,8 @@ def _join(what: str, pieces: list):
                                  [p.valid for p in pieces])
         pieces.clear()
         return CodePoints(_concat(codes), _shifted(offsets), _concat(valid))
+    if what == "short":
+        return _join_short(pieces)
     if what == "days":
         days, valid = [p[0] for p in pieces], [p[1] for p in pieces]
         pieces.clear()
@@ -344,3 +363,21 @@ def _join(what: str, pieces: list):
         pieces.clear()
         return _shifted(offsets), _concat(members)
     return _concat(pieces)
+
+
+def _join_short(pieces: list):
+    """Parts' packed rows as one matrix as wide as the widest; CSR code points if a part could
+    not pack (the packed parts unpacked, losslessly)."""
+    if all(isinstance(p, np.ndarray) for p in pieces):
+        width = max(p.shape[1] for p in pieces)
+        out = np.zeros((sum(len(p) for p in pieces), width), np.result_type(*pieces))
+        pos = 0
+        pieces.reverse()
+        while pieces:
+            p = pieces.pop()
+            out[pos:pos + len(p), :p.shape[1]] = p  # (a null row's length is the same in every dtype)
+            pos += len(p)
+        return out
+    cps = [p if isinstance(p, CodePoints) else CodePoints(*K.unpack_short(p)) for p in pieces]
+    pieces.clear()
+    return _join("strings", cps)
