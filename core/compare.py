@@ -68,6 +68,7 @@ __all__ = [
     "check_pairs",
     "damerau",
     "date_levels",
+    "exact_levels",
     "id_levels",
     "id_levels_short",
     "jaro",
@@ -81,6 +82,7 @@ __all__ = [
     "phone_levels_short",
     "qgram_jaccard",
     "set_overlap",
+    "set_signatures",
     "unpack_short",
 ]
 
@@ -592,7 +594,7 @@ def _share(members, s1, e1, s2, e2):
 
 
 @jit(parallel=True)
-def _name_kernel(key, pinyin, former, codes, offsets, set_offsets, members, left, right, flags,
+def _name_kernel(key, pinyin, former, codes, offsets, set_offsets, members, sigs, left, right, flags,
                  prefix_weight, close, similar, out, sink):
     """:data:`NAME_LEVELS`, a chunk of pairs at a time in phases: gather both sides' codes (a
     branch-free loop, so the random rows' cache misses overlap), settle what the codes settle
@@ -602,6 +604,7 @@ def _name_kernel(key, pinyin, former, codes, offsets, set_offsets, members, left
     has_pinyin = (flags & 1) != 0
     has_former = (flags & 2) != 0
     has_sets = (flags & 4) != 0
+    has_sigs = (flags & 8) != 0
     n = len(left)
     nc = _n_chunks(n)
     stride = _stride(nc)
@@ -661,6 +664,15 @@ def _name_kernel(key, pinyin, former, codes, offsets, set_offsets, members, left
                 if out[rest[j]] < 3:
                     rest[q] = rest[j]
                     q += 1
+            if has_sigs:  # disjoint signatures, disjoint sets: most unrelated pairs stop here
+                for j in range(q):
+                    span[j, 0] = np.int64(sigs[left[rest[j]]] & sigs[right[rest[j]]] != 0)
+                r = 0
+                for j in range(q):
+                    if span[j, 0]:
+                        rest[r] = rest[j]
+                        r += 1
+                q = r
             for j in range(q):
                 a = left[rest[j]]
                 b = right[rest[j]]
@@ -674,6 +686,23 @@ def _name_kernel(key, pinyin, former, codes, offsets, set_offsets, members, left
                 if _share(members, span[j, 0], span[j, 1], span[j, 2], span[j, 3]):
                     out[rest[j]] = 3
         sink[k] = t
+
+
+@jit(parallel=True)
+def _signature_kernel(offsets, hashes, out):
+    for i in prange(len(offsets) - 1):
+        sig = _U0
+        for j in range(offsets[i], offsets[i + 1]):
+            sig |= _U1 << (hashes[j] >> np.uint64(58))
+        out[i] = sig
+
+
+@jit(parallel=True)
+def _exact_kernel(values, left, right, out):
+    for p in prange(len(left)):
+        x = values[left[p]]
+        y = values[right[p]]
+        out[p] = 0 if x == 0 or y == 0 else (2 if x == y else 1)
 
 
 # ----------------------------------------------------------------------------------------- dates
@@ -1056,7 +1085,8 @@ def name_levels(key, codes, offsets, left, right, *, pinyin=None, former=None, s
     ``key``: uint64 code of each row's name key (0 = null); ``codes``/``offsets``: the keys' code
     points for Jaro-Winkler; ``pinyin``: uint64 code of the order-free pinyin key; ``former``:
     uint64 key code of a former name (compared with the other side's key); ``sets``: (offsets,
-    members) CSR of uint64 reading codes, each row sorted (:func:`sort_set_rows`). Similarities
+    members) CSR of uint64 reading codes, each row sorted (:func:`sort_set_rows`), and optionally
+    their :func:`set_signatures` third, which settle most pairs without reading the sets. Similarities
     are compared as float32 values. ``check=False`` skips the O(rows) validation of arrays a
     caller has validated once (the pair indices are never checked then: they must lie in range).
     """
@@ -1077,6 +1107,7 @@ def name_levels(key, codes, offsets, left, right, *, pinyin=None, former=None, s
                 raise ValueError(f"pinyin and former codes need one entry per row ({n}), got {arr.shape}")
             arrays.append(arr)
             flags |= bit
+    sigs = key  # (never read unless given: its flag is off)
     if sets is None:
         set_offsets, members = offsets, np.zeros(1, np.uint64)
     else:
@@ -1085,13 +1116,47 @@ def name_levels(key, codes, offsets, left, right, *, pinyin=None, former=None, s
         flags |= 4
         if check:
             _check_csr(set_offsets, len(members), "set offsets")
+        if len(sets) > 2:
+            sigs = np.ascontiguousarray(sets[2], dtype=np.uint64)
+            if sigs.shape != (n,):
+                raise ValueError(f"set signatures need one entry per row ({n}), got {sigs.shape}")
+            if check and not np.array_equal(sigs, set_signatures(set_offsets, members)):
+                raise ValueError("set signatures are not those of the sets")
+            flags |= 8
     if len(offsets) != n + 1 or len(set_offsets) != n + 1:
         raise ValueError(f"offsets and set offsets need {n + 1} positions, one row per key")
     left, right = _pairs(left, right, n, check)
     out = np.empty(len(left), dtype=np.uint8)
     if len(left):
-        _name_kernel(key, arrays[0], arrays[1], codes, offsets, set_offsets, members, left, right, flags,
+        _name_kernel(key, arrays[0], arrays[1], codes, offsets, set_offsets, members, sigs, left, right, flags,
                      prefix_weight, np.float32(close), np.float32(similar), out, _sink(out))
+    return out
+
+
+def set_signatures(set_offsets, set_hashes) -> np.ndarray:
+    """uint64 per row: bit ``h >> 58`` set for each member hash ``h`` (hashes mix their top bits).
+
+    Rows whose signatures share no bit share no member; :func:`name_levels` reads the sets only
+    of pairs whose signatures meet (a few percent of unrelated names)."""
+    offsets = np.ascontiguousarray(set_offsets, dtype=np.int64)
+    hashes = np.ascontiguousarray(set_hashes, dtype=np.uint64)
+    if offsets.ndim != 1 or len(offsets) == 0:
+        raise ValueError("set_offsets must be a 1-d array of n+1 positions")
+    _check_csr(offsets, len(hashes), "set_offsets")
+    out = np.zeros(len(offsets) - 1, np.uint64)
+    _signature_kernel(offsets, hashes, out)
+    return out
+
+
+def exact_levels(values, left, right, check: bool = True) -> np.ndarray:
+    """0 null (either value 0), 1 different, 2 equal, per pair of integer codes."""
+    values = np.ascontiguousarray(values)
+    if values.ndim != 1 or values.dtype.kind not in "iu":
+        raise ValueError(f"values must be a 1-d integer array, got {values.dtype} of shape {values.shape}")
+    left, right = _pairs(left, right, len(values), check)
+    out = np.empty(len(left), dtype=np.uint8)
+    if len(left):
+        _exact_kernel(values, left, right, out)
     return out
 
 

@@ -590,7 +590,7 @@ def _name_table(rng, n):
     return rows
 
 
-@pytest.mark.parametrize("given", ["all", "no_pinyin", "no_former", "no_sets"])
+@pytest.mark.parametrize("given", ["all", "signatures", "no_pinyin", "no_former", "no_sets"])
 def test_name_levels_vs_naive(given):
     rng = np.random.default_rng(7)
     rows = _name_table(rng, 600)
@@ -600,10 +600,8 @@ def test_name_levels_vs_naive(given):
         rows = [{**r, "former": None} for r in rows]
     if given == "no_sets":
         rows = [{**r, "readings": set()} for r in rows]
-    code = {}
-
-    def codes(values):
-        return np.array([0 if v is None else code.setdefault(v, len(code) + 1) for v in values], np.uint64)
+    def codes(values):  # (well-mixed 64-bit codes, as the features' hashes are: signatures use the top bits)
+        return np.array([naive.row_hash64(v) for v in values], np.uint64)
 
     cp = decode(pa.array([r["key"] for r in rows]))
     members = [sorted(codes(sorted(r["readings"]))) for r in rows]
@@ -611,11 +609,14 @@ def test_name_levels_vs_naive(given):
     flat = np.array([x for m in members for x in m], np.uint64)
     left = np.concatenate([rng.integers(0, len(rows), 20000), np.arange(len(rows))])
     right = np.concatenate([rng.integers(0, len(rows), 20000), np.arange(len(rows))])
+    sets = (offsets, flat)
+    if given == "signatures":
+        sets = (offsets, flat, compare.set_signatures(offsets, flat))
     got = compare.name_levels(
         codes([r["key"] for r in rows]), cp.codes, cp.offsets, left, right,
         pinyin=None if given == "no_pinyin" else codes([r["pinyin"] for r in rows]),
         former=None if given == "no_former" else codes([r["former"] for r in rows]),
-        sets=None if given == "no_sets" else (offsets, flat))
+        sets=None if given == "no_sets" else sets)
     want = np.array([naive.cmp_name_level(rows[a], rows[b], JaroWinkler.similarity, 0.92, 0.80)
                      for a, b in zip(left, right)])
     bad = np.flatnonzero(got != want)
@@ -623,6 +624,33 @@ def test_name_levels_vs_naive(given):
     seen = set(np.unique(got).tolist())
     assert seen >= ({0, 1, 4, 7} | ({6} if given != "no_pinyin" else set())
                     | ({5} if given != "no_former" else set()) | ({3} if given != "no_sets" else set())), seen
+
+
+def test_set_signatures_vs_naive():
+    rng = np.random.default_rng(3)
+    rows = [rng.integers(0, 2**64, int(rng.integers(0, 5)), dtype=np.uint64) for _ in range(3000)]
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+    flat = np.concatenate(rows).astype(np.uint64)
+    got = compare.set_signatures(offsets, flat)
+    want = [sum({1 << (int(h) >> 58) for h in r}) for r in rows]
+    assert got.tolist() == want
+    # a shared member always meets; disjoint signatures never hide one
+    left, right = rng.integers(0, len(rows), 20000), rng.integers(0, len(rows), 20000)
+    shared = compare.set_overlap(offsets, flat, left, right) > 0
+    assert not (shared & ((got[left] & got[right]) == 0)).any()
+
+
+def test_exact_levels_vs_naive():
+    rng = np.random.default_rng(4)
+    for dtype in (np.uint8, np.int64, np.uint64):
+        values = rng.integers(0, 4, 500).astype(dtype)
+        left, right = rng.integers(0, 500, 5000), rng.integers(0, 500, 5000)
+        want = [0 if values[a] == 0 or values[b] == 0 else 1 + int(values[a] == values[b]) for a, b in zip(left, right)]
+        assert compare.exact_levels(values, left, right).tolist() == want
+    with pytest.raises(ValueError, match="integer"):
+        compare.exact_levels(np.zeros(3), np.array([0]), np.array([1]))
+    with pytest.raises(IndexError):
+        compare.exact_levels(np.zeros(3, np.int64), np.array([0]), np.array([3]))
 
 
 def test_name_levels_rejects_bad_input():
@@ -635,4 +663,8 @@ def test_name_levels_rejects_bad_input():
     with pytest.raises(ValueError, match="set offsets"):
         compare.name_levels(key, cp.codes, cp.offsets, np.array([0]), np.array([1]),
                             sets=(np.array([0, 5, 1]), np.zeros(1, np.uint64)))
+    sets = (np.array([0, 1, 2]), np.array([3, 3], np.uint64))
+    with pytest.raises(ValueError, match="signatures are not"):
+        compare.name_levels(key, cp.codes, cp.offsets, np.array([0]), np.array([1]),
+                            sets=(*sets, np.zeros(2, np.uint64)))
     assert compare.name_levels(key, cp.codes, cp.offsets, EMPTY_IDX, EMPTY_IDX).shape == (0,)

@@ -122,7 +122,8 @@ def _person_name(feats: Features, cols, left, right) -> np.ndarray:
     py = pinyin if pinyin and feats.has(pinyin) else None
     sets = None
     if py:
-        sets = feats.sets(*((py, alt) if alt else (py,)))  # (an all-null alt adds nothing)
+        set_cols = (py, alt) if alt else (py,)  # (an all-null alt adds nothing)
+        sets = (*feats.sets(*set_cols), feats.set_signatures(*set_cols))
     # (the level numbers are METHODS["person_name"]'s order, which is core.compare.NAME_LEVELS')
     return K.name_levels(feats.codes(key), cp.codes, cp.offsets, left, right,
                          pinyin=feats.codes(py) if py else None,
@@ -155,8 +156,7 @@ def _identifier(feats: Features, cols, left, right) -> np.ndarray:
 
 
 def _exact(feats: Features, cols, left, right) -> np.ndarray:
-    known, exact = _eq(feats.small_ints(cols[0]), left, right)
-    return np.where(exact, 2, np.where(known, 1, 0)).astype(np.uint8)
+    return K.exact_levels(feats.small_ints(cols[0]), left, right, check=False)
 
 
 def _id_number(feats: Features, cols, left, right) -> np.ndarray:

@@ -222,6 +222,13 @@ class Features:
             self._cache[key] = (offsets, K.sort_set_rows(offsets, codes))
         return self._cache[key]
 
+    def set_signatures(self, *cols: str) -> np.ndarray:
+        """``core.compare.set_signatures`` of ``sets(*cols)``, computed once."""
+        key = ("sigs", cols)
+        if key not in self._cache:
+            self._cache[key] = K.set_signatures(*self.sets(*cols))
+        return self._cache[key]
+
     def band_keys(self, rule) -> np.ndarray:
         """uint64[n, bands] MinHash LSH band keys of ``rule``'s columns joined (0 for empty rows)."""
         key = ("bands", rule)
