@@ -715,3 +715,31 @@ def test_stacked_short_rows_widen_or_fall_back_to_code_points():
         got = Features.stack(parts).short("id")
         assert isinstance(got, np.ndarray) == (len(values[2]) <= SHORT_MAX)
         assert _same_feature(whole, got), values
+
+
+def test_text_levels_vs_rapidfuzz():
+    """Company names and generic text: null, different, Jaro-Winkler >= 0.80, >= 0.92, exact."""
+    from rapidfuzz.distance import JaroWinkler
+
+    from weft.linkage.link.comparisons import Comparison, compute_levels
+    from weft.linkage.link.features import Features
+
+    rng = np.random.default_rng(2)
+    words = ["深圳市腾讯计算机系统有限公司", "深圳市腾讯计算机系统公司", "腾讯科技", "华为技术有限公司",
+             "华为技术有限责任公司", "abcdefgh", "abcdefgx", "dixon", "dicksonx", "", None]
+    values = [words[i] for i in rng.integers(0, len(words), 400)]
+    feats = Features(pa.table({"key": pa.array(values, pa.string())}))
+    left, right = rng.integers(0, 400, 5000), rng.integers(0, 400, 5000)
+    for method in ("company_name", "text"):
+        got = compute_levels(feats, [Comparison("n", method, ("key",))], left, right)[:, 0]
+
+        def level(a, b):
+            if a is None or b is None:
+                return 0
+            if a == b:
+                return 4
+            jw = np.float32(JaroWinkler.similarity(a, b))
+            return 3 if jw >= np.float32(0.92) else (2 if jw >= np.float32(0.80) else 1)
+        want = [level(values[a], values[b]) for a, b in zip(left, right)]
+        assert got.tolist() == want
+        assert set(want) == {0, 1, 2, 3, 4}

@@ -110,12 +110,6 @@ def _eq(codes: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[np.ndar
     return known, known & (a == b)
 
 
-def _jw_levels(feats: Features, col: str, left, right) -> np.ndarray:
-    cp = feats.strings(col)
-    jw = K.jaro_winkler(cp.codes, cp.offsets, left, right, 0.1, check=False)
-    return np.where(jw >= _JW_CLOSE, 2, np.where(jw >= _JW_SIMILAR, 1, 0)).astype(np.uint8)
-
-
 def _person_name(feats: Features, cols, left, right) -> np.ndarray:
     key, pinyin, alt, former = (list(cols) + [None] * 4)[:4]
     cp = feats.strings(key)
@@ -131,14 +125,17 @@ def _person_name(feats: Features, cols, left, right) -> np.ndarray:
                          sets=sets, close=_JW_CLOSE, similar=_JW_SIMILAR, check=False)
 
 
+# name_levels without readings or former names gives null, different, similar, close or exact:
+# the text levels, renumbered
+_TEXT_OF_NAME = np.array([0, 1, 2, 0, 3, 0, 0, 4], np.uint8)
+
+
 def _company_name(feats: Features, cols, left, right) -> np.ndarray:
-    key = cols[0]
-    known, exact = _eq(feats.codes(key), left, right)
-    out = np.where(known, 1, 0).astype(np.uint8)
-    jw = _jw_levels(feats, key, left, right)
-    out[known] += jw[known]
-    out[exact] = 4
-    return out
+    # (Jaro-Winkler only for the pairs whose keys differ: most candidate entity pairs agree)
+    cp = feats.strings(cols[0])
+    lv = K.name_levels(feats.codes(cols[0]), cp.codes, cp.offsets, left, right, close=_JW_CLOSE,
+                       similar=_JW_SIMILAR, check=False)
+    return _TEXT_OF_NAME[lv]
 
 
 def _text(feats: Features, cols, left, right) -> np.ndarray:
