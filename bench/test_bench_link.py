@@ -6,6 +6,7 @@
 - ``test_compare_and_score``: comparison levels, per-attribute weights and match probabilities
   over person pairs, half from the blocking rules and half uniformly random (the "pairs compared
   and scored per second" figure; ``pairs_per_s_per_thread`` divides by Numba's threads).
+- ``test_compare_and_score_candidates``: the same over the candidate pairs a run scores.
 - ``test_link_persons``: the whole person linkage (verify, strong edges, blocking, training, scoring,
   clustering) on already standardized mentions, with the stage times in ``extra_info``.
 
@@ -23,10 +24,11 @@ import pytest
 from weft.bench import specs_dir
 from weft.bench.gen import CorruptionConfig, generate
 from weft.linkage.link import default_config, link_kind, load_mentions
-from weft.linkage.link.blocking import training_pairs
+from weft.linkage.link.blocking import candidate_pairs, training_pairs
+from weft.linkage.link.cluster import component_keys
 from weft.linkage.link.comparisons import compute_levels
 from weft.linkage.link.features import Features
-from weft.linkage.link.run import Stages, _derive, _usable, needed_columns
+from weft.linkage.link.run import Stages, _derive, _usable, needed_columns, strong_components
 from weft.linkage.specs import load_specs
 from weft.linkage.standardize.run import standardize_sources
 
@@ -43,40 +45,60 @@ def persons(tmp_path_factory):
     return load_mentions(std, "person", None, needed_columns(cfg)), cfg
 
 
-def test_compare_and_score(benchmark, persons):
+@pytest.fixture(scope="module")
+def scoring(persons):
+    """(features, comparisons, trained model, term-frequency tables) as a run scores with them."""
     table, cfg = persons
     res = link_kind(table, cfg)  # a trained model, and everything compiled
     feats = Features(table)
     _derive(feats, cfg)
     cfg = _usable(feats, cfg)
     comps = list(res.model.comparisons)
-    rng = np.random.default_rng(1)
-    # pairs as blocking yields them (every rule's blocks, strong components not collapsed) and as
-    # many uniformly random pairs, the two workloads of a run (scoring, and u estimation)
-    bl, br = training_pairs(feats, cfg, rng)
-    rl = rng.integers(0, feats.n, len(bl))
-    rr = rng.integers(0, feats.n, len(bl))
-    left, right = np.concatenate([bl, rl]), np.concatenate([br, rr])
-    t = time.perf_counter()
-    compute_levels(feats, comps, left[:1000], right[:1000])
-    compile_s = time.perf_counter() - t
-    threads = numba.get_num_threads()
-
     # term frequencies as a run uses them (the name's exact agreement weighs by its value)
     tf = []
     for c in comps:
         counts = feats.counts(c.tf) if c.tf and feats.has(c.tf) else None
         tf.append(None if counts is None else (feats.dense(c.tf), counts / max(1, counts[1:].sum())))
+    return feats, cfg, comps, res.model, tf
+
+
+def _bench_pairs(benchmark, scoring, left, right):
+    feats, _, comps, model, tf = scoring
+    t = time.perf_counter()
+    compute_levels(feats, comps, left[:1000], right[:1000])
+    compile_s = time.perf_counter() - t
+    threads = numba.get_num_threads()
 
     def run():
         gamma = compute_levels(feats, comps, left, right)
-        return res.model.score_levels(gamma, None, tf, left, check=False)  # (as a run scores)
+        return model.score_levels(gamma, None, tf, left, check=False)  # (as a run scores)
 
-    benchmark.pedantic(run, rounds=3, iterations=1)
+    benchmark.pedantic(run, rounds=5, iterations=1)
     best = benchmark.stats.stats.min
     benchmark.extra_info.update(pairs=len(left), pairs_per_s=round(len(left) / best),
                                 pairs_per_s_per_thread=round(len(left) / best / threads), threads=threads,
                                 compile_s=round(compile_s, 1))
+
+
+def test_compare_and_score(benchmark, scoring):
+    feats, cfg, *_ = scoring
+    rng = np.random.default_rng(1)
+    # pairs as blocking yields them (every rule's blocks, strong components not collapsed) and as
+    # many uniformly random pairs, the two workloads of a run (scoring, and u estimation); the
+    # random half is the caches' worst case
+    bl, br = training_pairs(feats, cfg, rng)
+    rl = rng.integers(0, feats.n, len(bl))
+    rr = rng.integers(0, feats.n, len(bl))
+    _bench_pairs(benchmark, scoring, np.concatenate([bl, rl]), np.concatenate([br, rr]))
+
+
+def test_compare_and_score_candidates(benchmark, scoring):
+    """The candidate pairs a run scores: blocking's, strong components collapsed, in its order
+    (few at the default size: WEFT_BENCH_PERSONS=1000000 gives about a million)."""
+    feats, cfg, *_ = scoring
+    cannot, label, _, keyed, _ = strong_components(feats, cfg)
+    left, right, _, _ = candidate_pairs(feats, cfg, label, keyed, component_keys(label, cannot))
+    _bench_pairs(benchmark, scoring, left, right)
 
 
 def test_link_persons(benchmark, persons):

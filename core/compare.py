@@ -114,6 +114,20 @@ def _n_chunks(n):
 
 
 @jit
+def _tasks(n):
+    """(chunks, step) for ``n`` pairs: prange over the chunks, each task's pairs from :func:`_chunk`."""
+    nc = _n_chunks(n)
+    return nc, _stride(nc)
+
+
+@jit
+def _chunk(k, n, nc, step):
+    """Pairs ``lo:hi`` of task ``k`` (see :func:`_stride`)."""
+    lo = (k * step % nc) * _CHUNK
+    return lo, min(n, lo + _CHUNK)
+
+
+@jit
 def _stride(nc):
     """A step coprime with ``nc`` near 0.618 ``nc``: task k takes chunk ``k * step % nc``.
 
@@ -271,12 +285,10 @@ def _jw(codes, s1, l1, s2, l2, prefix_weight, pms):
 @jit(parallel=True)
 def _jaro_kernel(codes, offsets, left, right, prefix_weight, out, sink):
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
         pms = np.empty(64, dtype=np.uint64)
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
         for p in range(lo, hi):
@@ -415,12 +427,10 @@ def _damerau_dp(codes, s1, l1, s2, l2, d, last):
 def _edit_kernel(codes, offsets, left, right, kind, out, sink):
     """kind 0 Levenshtein, 1 OSA (both symmetric, so the shorter string is the bit pattern)."""
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
         buf = np.empty(64, dtype=np.int32)
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
         for p in range(lo, hi):
@@ -442,13 +452,11 @@ def _edit_kernel(codes, offsets, left, right, kind, out, sink):
 @jit(parallel=True)
 def _damerau_kernel(codes, offsets, left, right, out, sink):
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
         d = np.empty(256, dtype=np.int32)
         last = np.empty(16, dtype=np.int32)
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
         for p in range(lo, hi):
@@ -531,13 +539,11 @@ def _distinct_overlap(a, na, b, nb):
 @jit(parallel=True)
 def _qgram_kernel(codes, offsets, left, right, q, out, sink):
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
         ga = np.empty(64, dtype=np.uint64)
         gb = np.empty(64, dtype=np.uint64)
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
         for p in range(lo, hi):
@@ -606,15 +612,13 @@ def _name_kernel(key, pinyin, former, codes, offsets, set_offsets, members, sigs
     has_sets = (flags & 4) != 0
     has_sigs = (flags & 8) != 0
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
         pms = np.empty(64, dtype=np.uint64)
         got = np.zeros((_CHUNK, 6), dtype=np.uint64)
         rest = np.empty(_CHUNK, dtype=np.int64)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         for p in range(lo, hi):
             got[p - lo, 0] = key[left[p]]
             got[p - lo, 1] = key[right[p]]
@@ -748,11 +752,9 @@ def _date_level(x, z, within):
 @jit(parallel=True)
 def _date_kernel(days, valid, left, right, within, out):
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         got = np.empty((_CHUNK, 2), dtype=np.int64)
         for p in range(lo, hi):  # (branch-free: the misses of a chunk's rows overlap)
             a = left[p]
@@ -820,11 +822,9 @@ def _short_kernel(codes, offsets, valid, left, right, what, out, sink):
     """ID numbers (``what`` 0) or phones (1), a chunk at a time: the rows are gathered and touched
     first (:func:`_spans`), so the random pairs' cache misses overlap."""
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         span = np.empty((_CHUNK, 4), dtype=np.int64)
         sink[k] = _spans(codes, offsets, left, right, lo, hi, span)
         for p in range(lo, hi):
@@ -852,11 +852,9 @@ def _short_rows_kernel(rows, left, right, what, out):
     flat = rows.reshape(-1)
     width = rows.shape[1]
     n = len(left)
-    nc = _n_chunks(n)
-    stride = _stride(nc)
+    nc, stride = _tasks(n)
     for k in prange(nc):
-        lo = (k * stride % nc) * _CHUNK
-        hi = min(n, lo + _CHUNK)
+        lo, hi = _chunk(k, n, nc, stride)
         lens = np.empty((_CHUNK, 2), dtype=np.int64)
         for p in range(lo, hi):  # (branch-free: the misses of a chunk's rows overlap)
             lens[p - lo, 0] = flat[left[p] * width]

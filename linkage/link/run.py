@@ -440,6 +440,20 @@ def link_kind(table: pa.Table, cfg: KindConfig, *, model: Model | None = None, s
     return link_prepared(prep, cfg, model=model, seed=seed, stages=stages, out=out)
 
 
+def strong_components(feats: Features, cfg: KindConfig, stages: Stages | None = None):
+    """(cannot-link value per mention, component label, refused per mention, keyed mask, the
+    edges) of the strong keys' star edges under cannot-link: what blocking starts from."""
+    cannot = _cannot(feats, cfg)
+    s_left, s_right = (stages or Stages()).run(f"{cfg.kind}: strong keys", strong_edges, feats, cfg,
+                                                cfg.deterministic)
+    label, refused = cluster(feats.n, s_left, s_right, cannot)
+    keyed = np.zeros(feats.n, bool)
+    for col in cfg.strong:
+        if feats.has(col):
+            keyed |= feats.codes(col) != 0
+    return cannot, label, refused, keyed, (s_left, s_right)
+
+
 def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None, seed: int = 1,
                   stages: Stages | None = None, out: Path | None = None, helper: Executor | None = None) -> KindResult:
     """Link a kind's prepared mentions (:func:`prepare`); with ``helper`` (an idle thread whose
@@ -453,13 +467,7 @@ def link_prepared(prep: Prepared, cfg: KindConfig, *, model: Model | None = None
     n = feats.n
 
     # strong keys: star edges, then the components they make
-    cannot = _cannot(feats, cfg)
-    s_left, s_right = stages.run(f"{kind}: strong keys", strong_edges, feats, cfg, cfg.deterministic)
-    label1, refused1 = cluster(n, s_left, s_right, cannot)
-    keyed = np.zeros(n, bool)
-    for col in cfg.strong:
-        if feats.has(col):
-            keyed |= feats.codes(col) != 0
+    cannot, label1, refused1, keyed, (s_left, s_right) = strong_components(feats, cfg, stages)
     report["strong_edges"] = len(s_left)
     report["strong_refused"] = int(refused1.sum())
 
