@@ -7,6 +7,8 @@
   over person pairs, half from the blocking rules and half uniformly random (the "pairs compared
   and scored per second" figure; ``pairs_per_s_per_thread`` divides by Numba's threads).
 - ``test_compare_and_score_candidates``: the same over the candidate pairs a run scores.
+- ``test_pathological_block``: the person linkage with 100,000 extra mentions sharing one name and
+  birth date (capped and reported; its time and peak RSS).
 - ``test_link_persons``: the whole person linkage (verify, strong edges, blocking, training, scoring,
   clustering) on already standardized mentions, with the stage times in ``extra_info``.
 
@@ -20,6 +22,7 @@ import time
 
 import numba
 import numpy as np
+import pyarrow as pa
 import pytest
 from weft.bench import specs_dir
 from weft.bench.gen import CorruptionConfig, generate
@@ -118,3 +121,32 @@ def test_link_persons(benchmark, persons):
                                 mentions_per_s=round(table.num_rows / benchmark.stats.stats.min),
                                 stages={r["stage"]: r["seconds"] for r in stages[-1]},
                                 peak_rss_mb=max(r["peak_rss_mb"] for r in stages[-1]))
+
+
+def test_pathological_block(benchmark, persons):
+    """100,000 extra mentions sharing one name and birth date: every rule keyed on them meets a
+    block of 100k, which is capped (windowed, not n²/2 pairs), reported, and the run finishes."""
+    table, cfg = persons
+    n = 100_000
+    one = table.slice(0, 1).select(["source", "record_id", "role", "kind", "name", "name_key",
+                                    "name_pinyin_key", "birth_date"])
+    big = pa.table({c: pa.array([one[c][0].as_py()] * n, one[c].type) for c in one.column_names})
+    big = big.set_column(1, "record_id", pa.array([f"X{i}" for i in range(n)]))
+    t = pa.concat_tables([table, big], promote_options="permissive")
+    link_kind(t.slice(0, 5000), cfg)  # (compiled first, reported apart)
+    out = []
+
+    def run():
+        st = Stages()
+        out.append((link_kind(t, cfg, stages=st), st.rows))
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    res, rows = out[-1]
+    rules = {r["rule"]: r for r in res.report["blocking"]}
+    capped = {k: r for k, r in rules.items() if r["oversized_blocks"]}
+    assert capped and all(r["largest_blocks"][0]["size"] >= n for r in capped.values())
+    assert all(r["pairs_in_blocks"] < n * cfg.block_window * 3 for r in capped.values())
+    benchmark.extra_info.update(
+        mentions=t.num_rows, block=n, capped_rules=sorted(capped),
+        pairs_in_capped_blocks={k: r["pairs_in_blocks"] for k, r in capped.items()},
+        candidate_pairs=res.report["candidate_pairs"], peak_rss_mb=max(r["peak_rss_mb"] for r in rows))
